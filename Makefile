@@ -1,0 +1,73 @@
+# Sori: `make run` serves the demo site, `make test` runs the whole suite.
+# Both create .venv with Python 3.12+ and install everything first.
+
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+# Find a Python 3.12 or newer: an explicit PYTHON, pyenv's 3.12, then the usual names.
+PYTHON ?= $(shell for c in "$$(pyenv prefix 3.12 2>/dev/null)/bin/python3" python3.13 python3.12 python3; do \
+	p=$$(command -v "$$c" 2>/dev/null) || continue; \
+	"$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$p"; break; }; \
+	done)
+
+.PHONY: run test lint fmt worker bench setup messages migrate seed clean help
+
+help:
+	@echo "make run     set up and serve the demo site on http://127.0.0.1:$(PORT)"
+	@echo "make test    set up and run the whole test suite (browser tests included)"
+	@echo "make lint    ruff check and format check, makemigrations --check"
+	@echo "make fmt     format the code with ruff"
+	@echo "make worker  run a Celery worker (needs REDIS_URL)"
+	@echo "make bench   run the benchmarks and print figures"
+
+$(PY):
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "Sori needs Python 3.12 or newer, and none was found."; \
+		echo "Install it (e.g. 'pyenv install 3.12') or run: make PYTHON=/path/to/python3.12 ..."; \
+		exit 1; fi
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP) messages
+
+# Compiled catalogues are generated files: built here, never committed.
+messages: $(STAMP)
+	@$(PY) -m lib.compile_messages
+
+run: export DEBUG ?= 1
+run: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: setup
+	$(PY) manage.py check --fail-level WARNING --settings tests.settings
+	$(PY) manage.py makemigrations --check --dry-run --settings tests.settings
+	$(PY) -m pytest $(ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run --settings tests.settings
+
+fmt: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+worker: export DEBUG ?= 1
+worker: setup
+	@if [ -z "$$REDIS_URL" ]; then echo "make worker needs REDIS_URL (tasks run inline without it)."; exit 1; fi
+	$(VENV)/bin/celery -A config worker --loglevel INFO
+
+bench: setup
+	$(PY) -m bench $(ARGS)
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,63 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import ConsentRecord, Supporter, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "name", "is_active", "is_staff", "date_joined"]
+    list_filter = ["is_active", "is_staff", "is_superuser", "groups"]
+    search_fields = ["email", "name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Profile"), {"fields": ["name"]}),
+        (
+            _("Access"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+    readonly_fields = ["last_login", "date_joined"]
+
+
+class ConsentInline(admin.TabularInline):
+    model = ConsentRecord
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "purpose", "granted", "notice_version", "source"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Supporter)
+class SupporterAdmin(admin.ModelAdmin):
+    list_display = ["email", "first_name", "last_name", "country", "created_at", "user"]
+    search_fields = ["email", "email_key", "first_name", "last_name"]
+    list_filter = ["country", "language"]
+    readonly_fields = ["email_key", "created_at", "updated_at", "user"]
+    inlines = [ConsentInline]
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(admin.ModelAdmin):
+    """Read-only: consent history is evidence and is never edited."""
+
+    list_display = ["supporter", "purpose", "granted", "notice_version", "created_at"]
+    list_filter = ["purpose", "granted", "notice_version"]
+    search_fields = ["supporter__email"]
+    readonly_fields = [f.name for f in ConsentRecord._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

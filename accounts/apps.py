@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = "Accounts and supporters"
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401 - connects allauth signals

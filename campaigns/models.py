@@ -1,0 +1,142 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from accounts import roles
+from lib.states import check_transition
+from lib.text import render_markdown
+
+
+class Target(models.Model):
+    """An official or office that actions address (staff keep these in the admin)."""
+
+    class Language(models.TextChoices):
+        ENGLISH = "en", _("English")
+        KOREAN = "ko", _("Korean")
+
+    name = models.CharField(_("name or office"), max_length=200)
+    name_ko = models.CharField(_("name in Korean"), max_length=200, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    salutation_en = models.CharField(_("salutation (English)"), max_length=120)
+    salutation_ko = models.CharField(_("salutation (Korean)"), max_length=120)
+    postal_address = models.TextField(_("postal address"), blank=True)
+    postal_address_ko = models.TextField(_("postal address in Korean"), blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, choices=Language.choices, default=Language.KOREAN
+    )
+    active = models.BooleanField(_("active"), default=True)
+    illustrative = models.BooleanField(
+        _("illustrative demo data"),
+        default=False,
+        help_text=_("Demo content: the office is real, the details are for illustration."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("official")
+        verbose_name_plural = _("officials")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def salutation(self, language: str) -> str:
+        return self.salutation_ko if language == "ko" else self.salutation_en
+
+    def display_name(self, language: str | None = None) -> str:
+        language = language or get_language()
+        return self.name_ko if language == "ko" and self.name_ko else self.name
+
+    def address(self, language: str) -> str:
+        if language == "ko" and self.postal_address_ko:
+            return self.postal_address_ko
+        return self.postal_address
+
+
+class CampaignQuerySet(models.QuerySet):
+    def live(self) -> "CampaignQuerySet":
+        return self.filter(status=Campaign.Status.LIVE)
+
+    def managed_by(self, user) -> "CampaignQuerySet":
+        """The campaigns a user may manage: all for staff, their own for managers."""
+        if roles.is_staff_member(user):
+            return self.all()
+        if roles.is_campaign_manager(user):
+            return self.filter(managers=user)
+        return self.none()
+
+
+class Campaign(models.Model):
+    """A cause: the story, the ask, and the actions that serve it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        LIVE = "live", _("Live")
+        ARCHIVED = "archived", _("Archived")
+
+    TRANSITIONS = {
+        Status.DRAFT: {Status.LIVE, Status.ARCHIVED},
+        Status.LIVE: {Status.DRAFT, Status.ARCHIVED},
+        Status.ARCHIVED: {Status.LIVE},
+    }
+
+    slug = models.SlugField(_("address"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(_("summary"), max_length=300)
+    body = models.TextField(_("story"), blank=True, help_text=_("Markdown."))
+    body_html = models.TextField(editable=False, blank=True)
+    image = models.ImageField(_("image"), upload_to="campaigns/", blank=True)
+    image_alt = models.CharField(_("image description"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("managers"),
+        blank=True,
+        related_name="managed_campaigns",
+    )
+    targets = models.ManyToManyField(
+        Target, verbose_name=_("officials"), blank=True, related_name="campaigns"
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    published_at = models.DateTimeField(_("first published"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["position", "-published_at", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("campaigns:detail", args=[self.slug])
+
+    @property
+    def is_live(self) -> bool:
+        return self.status == self.Status.LIVE
+
+    def set_status(self, status: str) -> None:
+        check_transition(self.TRANSITIONS, self.status, status)
+        self.status = status
+        fields = ["status", "updated_at"]
+        if status == self.Status.LIVE and self.published_at is None:
+            self.published_at = timezone.now()
+            fields.append("published_at")
+        self.save(update_fields=fields)

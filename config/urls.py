@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+from . import views
+
+handler403 = "config.views.permission_denied"
+handler404 = "config.views.page_not_found"
+handler500 = "config.views.server_error"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("dev/mail/", views.dev_mailbox, name="dev_mailbox"),
+    path("dev/mail/<str:name>/", views.dev_mail_detail, name="dev_mail_detail"),
+    path("dev/mail/<str:name>/<int:index>/", views.dev_mail_attachment, name="dev_mail_attachment"),
+    path("privacy/", TemplateView.as_view(template_name="privacy.html"), name="privacy"),
+    path("about/", TemplateView.as_view(template_name="about.html"), name="about"),
+    path("", include("accounts.urls")),
+    path("", include("campaigns.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

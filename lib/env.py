@@ -1,0 +1,89 @@
+"""Read settings from the environment, failing loudly and by name on bad values.
+
+Used only by ``config/settings.py``. Every error names the variable, so a typo in a
+deployment stops start-up with a message a person can act on.
+"""
+
+import os
+from urllib.parse import urlsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        f"{name} must be one of 1/0, true/false, yes/no, on/off; got {raw!r}."
+    )
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number; got {raw!r}.") from None
+
+
+def env_list(name: str, default: list[str] | None = None) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return list(default or [])
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def parse_database_url(url: str, *, name: str = "DATABASE_URL") -> dict:
+    """Turn a database URL into a ``DATABASES`` entry, or explain what is wrong with it."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"postgres", "postgresql", "pgsql", "sqlite"}:
+        raise ImproperlyConfigured(
+            f"{name} must start with postgres:// or sqlite:///; got {_redact(url)!r}."
+        )
+    if parts.scheme != "sqlite" and not parts.path.strip("/"):
+        raise ImproperlyConfigured(f"{name} names no database: {_redact(url)!r}.")
+    try:
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    except (ValueError, KeyError) as error:
+        raise ImproperlyConfigured(f"{name} could not be read: {error}.") from None
+    return config
+
+
+def parse_redis_url(url: str, *, name: str = "REDIS_URL") -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in {"redis", "rediss", "unix"}:
+        raise ImproperlyConfigured(
+            f"{name} must start with redis://, rediss:// or unix://; got {_redact(url)!r}."
+        )
+    if parts.scheme != "unix":
+        try:
+            parts.port  # noqa: B018 - reading it validates it
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} has an invalid port: {_redact(url)!r}.") from None
+        if not parts.hostname:
+            raise ImproperlyConfigured(f"{name} names no host: {_redact(url)!r}.")
+    return url
+
+
+def _redact(url: str) -> str:
+    """Hide a password so that error messages never print a secret."""
+    parts = urlsplit(url)
+    if parts.password:
+        return url.replace(f":{parts.password}@", ":***@")
+    return url

@@ -1,0 +1,103 @@
+"""Text helpers shared by every app: email canonical forms, Markdown, names."""
+
+import re
+
+import markdown
+import nh3
+from django.utils.safestring import SafeString, mark_safe
+
+# Providers whose mailboxes ignore a "+tag" in the local part. Only these fold
+# tags away, because elsewhere "a+b@example.org" may be a different person.
+PLUS_TAG_DOMAINS = frozenset(
+    {
+        "gmail.com",
+        "googlemail.com",
+        "outlook.com",
+        "hotmail.com",
+        "live.com",
+        "icloud.com",
+        "me.com",
+        "mac.com",
+        "fastmail.com",
+        "fastmail.fm",
+        "proton.me",
+        "protonmail.com",
+        "pm.me",
+    }
+)
+GMAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
+
+URL_PATTERN = re.compile(r"(https?://|www\.|\b[a-z0-9-]+\.(com|net|org|io|kr|xyz|ru|cn)\b)", re.I)
+
+
+def canonical_email(address: str) -> str:
+    """The identity form of an address: trimmed and lower-cased."""
+    return address.strip().lower()
+
+
+def email_key(address: str) -> str:
+    """A second canonical form that folds aliases of one mailbox together.
+
+    Gmail ignores dots in the local part and treats googlemail.com as gmail.com;
+    several providers deliver "name+tag@" to "name@". Two addresses with the same key
+    reach the same inbox, so they are the same supporter for duplicate detection.
+    """
+    email = canonical_email(address)
+    local, _, domain = email.rpartition("@")
+    if not local:
+        return email
+    if domain in PLUS_TAG_DOMAINS:
+        local = local.split("+", 1)[0]
+    if domain in GMAIL_DOMAINS:
+        local = local.replace(".", "")
+        domain = "gmail.com"
+    return f"{local}@{domain}"
+
+
+def contains_url(text: str) -> bool:
+    return bool(URL_PATTERN.search(text))
+
+
+def initials(first_name: str, last_name: str = "") -> str:
+    """ "Ji-woo", "Kim" -> "J. K."; "지우", "김" -> "지. 김."."""
+    parts = [p for p in (first_name.strip(), last_name.strip()) if p]
+    return " ".join(f"{p[0].upper()}." for p in parts)
+
+
+MARKDOWN_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "a",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "h2",
+    "h3",
+    "h4",
+    "hr",
+    "code",
+    "pre",
+}
+MARKDOWN_ATTRIBUTES = {"a": {"href", "title"}}
+
+
+def render_markdown(source: str) -> SafeString:
+    """Markdown to HTML that is safe to show: nh3 keeps a short list of tags.
+
+    Scripts, event handlers, style attributes and javascript: links are removed;
+    links get rel="noopener noreferrer nofollow" so a campaign page leaks nothing.
+    """
+    html = markdown.markdown(source or "", extensions=["sane_lists"], output_format="html")
+    clean = nh3.clean(
+        html,
+        tags=MARKDOWN_TAGS,
+        attributes=MARKDOWN_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+    return mark_safe(clean)
