@@ -4,8 +4,6 @@ Campaign managers manage the campaigns that list them; Staff see everything.
 Both groups are created (with their admin permissions) by a migration.
 """
 
-from allauth.mfa.utils import is_mfa_enabled
-
 MANAGERS = "Campaign managers"
 STAFF = "Staff"
 
@@ -38,6 +36,8 @@ def must_use_mfa(user) -> bool:
 
 
 def has_mfa(user) -> bool:
+    from allauth.mfa.utils import is_mfa_enabled  # imported late: see bench/reference_settings
+
     return user.is_authenticated and is_mfa_enabled(user)
 
 

@@ -1,0 +1,171 @@
+"""Shared plumbing for benchmarks: a throw-away database, a gunicorn server, wrk, figures.
+
+Benchmarks run against their own database so they never touch development data:
+``sori_bench`` on the PostgreSQL server of ``DATABASE_URL`` when it is set, else a
+SQLite file under var/bench/.
+"""
+
+import contextlib
+import json
+import os
+import resource
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var" / "bench"
+PYTHON = sys.executable
+
+
+def bench_env(**extra: str) -> dict[str, str]:
+    """Environment for a benchmark process: production-like, its own database."""
+    env = dict(os.environ)
+    env.update(
+        {
+            "DEBUG": "0",
+            "SECRET_KEY": "bench-only-secret-key",
+            "HTTPS": "0",
+            "STATIC_MANIFEST": "0",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "MAIL_BACKEND": "console",
+            "LOG_LEVEL": "WARNING",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "PYTHONPATH": str(ROOT),
+        }
+    )
+    url = os.environ.get("DATABASE_URL", "")
+    if url:
+        parts = urlsplit(url)
+        env["DATABASE_URL"] = urlunsplit(parts._replace(path="/sori_bench"))
+    else:
+        VAR.mkdir(parents=True, exist_ok=True)
+        env["DATABASE_URL"] = f"sqlite:///{VAR / 'bench.sqlite3'}"
+    env.update(extra)
+    return env
+
+
+def is_postgres(env: dict[str, str]) -> bool:
+    return env["DATABASE_URL"].startswith("postgres")
+
+
+def reset_database(env: dict[str, str]) -> None:
+    """Drop and recreate the benchmark database, then migrate it."""
+    if is_postgres(env):
+        parts = urlsplit(env["DATABASE_URL"])
+        admin = urlunsplit(parts._replace(path="/postgres"))
+        for sql in ("DROP DATABASE IF EXISTS sori_bench WITH (FORCE)", "CREATE DATABASE sori_bench"):
+            subprocess.run(["psql", admin, "-qc", sql], check=True)
+    else:
+        path = Path(urlsplit(env["DATABASE_URL"]).path)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    manage(env, "migrate", "--noinput", "-v", "0")
+
+
+def manage(env: dict[str, str], *args: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([PYTHON, str(ROOT / "manage.py"), *args], env=env, check=True,
+                          **kwargs)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict[str, str], app: str = "config.wsgi", workers: int = 4) -> Iterator[str]:
+    """Serve ``app`` with gunicorn on a free port; yields the base URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", app, "--workers", str(workers), "--bind",
+         f"127.0.0.1:{port}", "--log-level", "warning", "--access-logfile", "-",
+         "--access-logformat", "%(s)s"],
+        env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(base + "/healthz")
+        yield base
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def wait_for(url: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"server did not answer at {url}")
+
+
+def wrk(url: str, *, seconds: int = 10, connections: int = 16, threads: int = 2,
+        script: Path | None = None, env: dict[str, str] | None = None) -> dict:
+    """Run wrk and return requests/s, latency percentiles (ms) and non-2xx counts."""
+    if shutil.which("wrk") is None:
+        raise SystemExit("make bench needs wrk: apt-get install wrk")
+    report = ROOT / "bench" / "wrk_report.lua"
+    command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
+               "--latency", "-s", str(script or report), url]
+    output = subprocess.run(command, capture_output=True, text=True, check=True,
+                            env={**os.environ, **(env or {})}).stdout
+    for line in output.splitlines():
+        if line.startswith("JSON "):
+            return json.loads(line[5:])
+    raise RuntimeError(f"wrk printed no report:\n{output}")
+
+
+def peak_rss_mb(children: bool = False) -> float:
+    """Peak resident memory of this process (or of its finished children), in MB."""
+    who = resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else 0.0
+
+
+def table(title: str, rows: list[dict]) -> None:
+    """Print rows as an aligned table under a title."""
+    print(f"\n{title}")
+    if not rows:
+        print("  (no rows)")
+        return
+    headers = list(dict.fromkeys(key for row in rows for key in row))
+    cells = [[_fmt(row.get(h, "")) for h in headers] for row in rows]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
+    print("  " + "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
+    for line in cells:
+        print("  " + "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)))
+
+
+def _fmt(value) -> str:
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
