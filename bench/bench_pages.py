@@ -13,15 +13,22 @@ def main(argv: list[str]) -> None:
         reference = common.wrk(f"{base}/hello", seconds=seconds)
     rows.append({"endpoint": "reference: bare hello view", **_figures(reference)})
     with common.gunicorn(env) as base:
-        for label, path in [("home page", "/"),
-                            ("campaign page", "/campaigns/reform-the-national-security-law/")]:
+        for label, path in [
+            ("home page", "/"),
+            ("campaign page", "/campaigns/reform-the-national-security-law/"),
+        ]:
             result = common.wrk(f"{base}{path}", seconds=seconds)
-            rows.append({"endpoint": label, **_figures(result),
-                         "ratio": result["rps"] / reference["rps"]})
+            rows.append(
+                {"endpoint": label, **_figures(result), "ratio": result["rps"] / reference["rps"]}
+            )
     db = "PostgreSQL" if common.is_postgres(env) else "SQLite"
     common.table(f"Pages, gunicorn 4 workers, {db}, {seconds}s each, 16 connections", rows)
 
 
 def _figures(result: dict) -> dict:
-    return {"req/s": result["rps"], "p50 ms": result["p50_ms"], "p99 ms": result["p99_ms"],
-            "non-2xx": result["non2xx"]}
+    return {
+        "req/s": result["rps"],
+        "p50 ms": result["p50_ms"],
+        "p99 ms": result["p99_ms"],
+        "non-2xx": result["non2xx"],
+    }

@@ -62,7 +62,10 @@ def reset_database(env: dict[str, str]) -> None:
     if is_postgres(env):
         parts = urlsplit(env["DATABASE_URL"])
         admin = urlunsplit(parts._replace(path="/postgres"))
-        for sql in ("DROP DATABASE IF EXISTS sori_bench WITH (FORCE)", "CREATE DATABASE sori_bench"):
+        for sql in (
+            "DROP DATABASE IF EXISTS sori_bench WITH (FORCE)",
+            "CREATE DATABASE sori_bench",
+        ):
             subprocess.run(["psql", admin, "-qc", sql], check=True)
     else:
         path = Path(urlsplit(env["DATABASE_URL"]).path)
@@ -72,8 +75,7 @@ def reset_database(env: dict[str, str]) -> None:
 
 
 def manage(env: dict[str, str], *args: str, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run([PYTHON, str(ROOT / "manage.py"), *args], env=env, check=True,
-                          **kwargs)
+    return subprocess.run([PYTHON, str(ROOT / "manage.py"), *args], env=env, check=True, **kwargs)
 
 
 def free_port() -> int:
@@ -87,10 +89,27 @@ def gunicorn(env: dict[str, str], app: str = "config.wsgi", workers: int = 4) ->
     """Serve ``app`` with gunicorn on a free port; yields the base URL."""
     port = free_port()
     process = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", app, "--workers", str(workers), "--bind",
-         f"127.0.0.1:{port}", "--log-level", "warning", "--access-logfile", "-",
-         "--access-logformat", "%(s)s"],
-        env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            app,
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "--access-logfile",
+            "-",
+            "--access-logformat",
+            "%(s)s",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -115,16 +134,35 @@ def wait_for(url: str, timeout: float = 30) -> None:
     raise RuntimeError(f"server did not answer at {url}")
 
 
-def wrk(url: str, *, seconds: int = 10, connections: int = 16, threads: int = 2,
-        script: Path | None = None, env: dict[str, str] | None = None) -> dict:
+def wrk(
+    url: str,
+    *,
+    seconds: int = 10,
+    connections: int = 16,
+    threads: int = 2,
+    script: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> dict:
     """Run wrk and return requests/s, latency percentiles (ms) and non-2xx counts."""
     if shutil.which("wrk") is None:
         raise SystemExit("make bench needs wrk: apt-get install wrk")
     report = ROOT / "bench" / "wrk_report.lua"
-    command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
-               "--latency", "-s", str(script or report), url]
-    output = subprocess.run(command, capture_output=True, text=True, check=True,
-                            env={**os.environ, **(env or {})}).stdout
+    command = [
+        "wrk",
+        "-t",
+        str(threads),
+        "-c",
+        str(connections),
+        "-d",
+        f"{seconds}s",
+        "--latency",
+        "-s",
+        str(script or report),
+        url,
+    ]
+    output = subprocess.run(
+        command, capture_output=True, text=True, check=True, env={**os.environ, **(env or {})}
+    ).stdout
     for line in output.splitlines():
         if line.startswith("JSON "):
             return json.loads(line[5:])
