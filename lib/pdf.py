@@ -1,0 +1,127 @@
+"""WeasyPrint plumbing shared by every PDF Sori makes (letters, delivery packs, receipts).
+
+Two rules hold for every render:
+
+* Nothing is fetched from outside. ``StaticOnlyFetcher`` serves our own fonts, images
+  and print stylesheets from the static folders and refuses everything else: ``file:``,
+  ``http(s):``, ``data:``, other hosts, paths outside the allowed folders. Supporter text
+  is escaped by the template engine before it reaches WeasyPrint; the fetcher is the
+  second wall in case it ever is not.
+* One font configuration per process: the fonts in ``static/fonts/`` are loaded once
+  and reused by every render.
+
+Templates refer to static files through ``{{ pdf_static }}`` (``STATIC_BASE``), a
+made-up origin under the reserved ``.invalid`` domain that only this fetcher knows.
+"""
+
+import mimetypes
+import posixpath
+import threading
+from collections.abc import Iterable, Sequence
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+STATIC_BASE = "https://static.sori.invalid/"
+ALLOWED_FOLDERS = ("fonts/", "img/", "pdf/")
+FONTS_CSS = "pdf/fonts.css"
+
+
+class FetchRefused(ValueError):
+    """A PDF asked for something that is not one of our own static files."""
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """A URL fetcher that can only read Sori's own static fonts, images and print CSS."""
+
+    def __init__(self) -> None:
+        super().__init__(timeout=1, allowed_protocols=set(), allow_redirects=False)
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        path = static_path_for(url)
+        if path is None:
+            self.refused.append(url)
+            raise FetchRefused(f"PDFs may load only Sori's static files; refused {url[:200]!r}")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, body=_read(path), headers={"Content-Type": content_type})
+
+
+def static_path_for(url: str) -> Path | None:
+    """The file behind one of our static URLs, or None if the URL is anything else."""
+    if not url.startswith(STATIC_BASE):
+        return None
+    relative = url[len(STATIC_BASE) :].split("?", 1)[0].split("#", 1)[0]
+    normalised = posixpath.normpath(relative)
+    if normalised != relative or not normalised.startswith(ALLOWED_FOLDERS):
+        return None
+    found = finders.find(normalised)
+    return Path(found) if found else None
+
+
+@cache
+def _read(path: Path) -> bytes:
+    return path.read_bytes()
+
+
+_lock = threading.Lock()
+_shared: dict[str, object] = {}
+
+
+def font_configuration() -> tuple[FontConfiguration, CSS]:
+    """The process-wide font configuration and the parsed @font-face stylesheet."""
+    with _lock:
+        if "fonts" not in _shared:
+            config = FontConfiguration()
+            css = CSS(
+                url=STATIC_BASE + FONTS_CSS, url_fetcher=StaticOnlyFetcher(), font_config=config
+            )
+            _shared["fonts"] = (config, css)
+        return _shared["fonts"]  # type: ignore[return-value]
+
+
+def render_pdf(
+    html: str,
+    *,
+    stylesheets: Sequence[str] = (),
+    variant: str | None = None,
+    fetcher: StaticOnlyFetcher | None = None,
+) -> bytes:
+    """Render HTML to PDF bytes with our fonts and only our static files.
+
+    ``stylesheets`` are static paths such as ``"pdf/letter.css"``. ``variant`` is a
+    WeasyPrint PDF variant (``"pdf/a-3u"``, ``"pdf/ua-1"``) or None. Pure: no database
+    access, no file written.
+    """
+    fetcher = fetcher or StaticOnlyFetcher()
+    config, fonts_css = font_configuration()
+    sheets = [fonts_css] + [
+        CSS(url=STATIC_BASE + path, url_fetcher=fetcher, font_config=config) for path in stylesheets
+    ]
+    document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher)
+    options = {"pdf_variant": variant} if variant else {}
+    return document.write_pdf(stylesheets=sheets, font_config=config, **options)
+
+
+def render_template_pdf(template_name: str, context: dict, **options) -> bytes:
+    """Render a Django template under templates/pdf/ to PDF bytes."""
+    html = render_to_string(template_name, {"pdf_static": STATIC_BASE, **context})
+    return render_pdf(html, **options)
+
+
+def merge_pdfs(parts: Iterable[bytes]) -> bytes:
+    """Concatenate PDFs (for print batches and delivery packs)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(BytesIO(part))
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
