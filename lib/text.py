@@ -100,4 +100,4 @@ def render_markdown(source: str) -> SafeString:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
-    return mark_safe(clean)
+    return mark_safe(clean.strip())
