@@ -17,11 +17,12 @@ from lib.mail import DevMailboxBackend, list_mailbox, read_mail
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_healthz_answers_ok_when_the_database_answers(client, db):
+def test_healthz_answers_ok_when_the_database_answers(client, db, settings):
     response = client.get("/healthz")
 
+    expected = {"database": "ok", **({"redis": "ok"} if settings.REDIS_URL else {})}
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok"}, "failing": []}
+    assert response.json() == {"status": "ok", "checks": expected, "failing": []}
     assert "no-cache" in response.headers["Cache-Control"]
 
 
@@ -146,3 +147,26 @@ def test_templated_mail_renders_subject_text_and_html_in_the_recipients_language
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"
     assert '<a href="https://sori.example/my-data/t/">' in html
+
+
+def test_healthz_names_redis_when_it_is_unreachable():
+    code = (
+        "import django; django.setup();"
+        "from django.test import Client;"
+        "r = Client().get('/healthz'); print(r.status_code); print(r.content.decode())"
+    )
+    env = {
+        "PATH": os.environ["PATH"],
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "VAR_DIR": "/tmp/sori-healthz-test",
+        "REDIS_URL": "redis://127.0.0.1:1/0",
+        "PYTHONPATH": str(ROOT),
+    }
+
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+
+    status, body = result.stdout.strip().split("\n", 1)
+    assert status == "503", result.stderr
+    assert json.loads(body)["failing"] == ["redis"]
