@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import ConsentRecord, Supporter, User
+from .models import AuditEntry, ConsentRecord, Supporter, User
 
 
 @admin.register(User)
@@ -52,6 +52,25 @@ class ConsentRecordAdmin(admin.ModelAdmin):
     list_filter = ["purpose", "granted", "notice_version"]
     search_fields = ["supporter__email"]
     readonly_fields = [f.name for f in ConsentRecord._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: the audit log is evidence."""
+
+    list_display = ["created_at", "actor_email", "action", "subject", "rows"]
+    list_filter = ["action"]
+    search_fields = ["actor_email", "subject"]
+    readonly_fields = [f.name for f in AuditEntry._meta.fields]
 
     def has_add_permission(self, request):
         return False

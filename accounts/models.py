@@ -203,3 +203,40 @@ class ConsentRecord(models.Model):
         if not self._state.adding:
             raise AppendOnlyError("Consent records are never changed; add a new one.")
         super().save(*args, **kwargs)
+
+
+class AuditEntry(models.Model):
+    """Who exported or moderated what, with which filters, touching how many rows.
+
+    Append-only like consent records: the site offers no way to change or delete an
+    entry, and staff can only read them.
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("who"), null=True, on_delete=models.SET_NULL,
+        related_name="audit_entries",
+    )
+    actor_email = models.EmailField(_("who (email at the time)"))
+    action = models.CharField(_("what"), max_length=80, db_index=True)
+    subject = models.CharField(_("on"), max_length=200, blank=True)
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_email} {self.action} {self.subject}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Audit entries are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Audit entries are never deleted.")

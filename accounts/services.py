@@ -10,7 +10,7 @@ from lib.emails import send_templated
 from lib.text import canonical_email
 
 from . import personal_data
-from .models import ConsentRecord, Supporter, User
+from .models import AuditEntry, ConsentRecord, Supporter, User
 
 MY_DATA_SALT = "sori.accounts.my-data"
 MY_DATA_MAX_AGE = 60 * 60 * 24
@@ -140,3 +140,16 @@ def erase_supporter(*, supporter: Supporter) -> None:
     """
     personal_data.each_provider(lambda provider: provider.erase(supporter))
     supporter.delete()
+
+
+def record_audit(*, actor: User, action: str, subject: str = "", filters: dict | None = None,
+                 rows: int = 0) -> AuditEntry:
+    """Append one entry to the audit log (exports of personal data, moderation moves)."""
+    return AuditEntry.objects.create(
+        actor=actor,
+        actor_email=actor.email,
+        action=action,
+        subject=subject[:200],
+        filters=filters or {},
+        rows=rows,
+    )
