@@ -39,8 +39,12 @@ def render_receipt(payment: Payment) -> bytes:
     from lib.pdf import render_template_pdf  # WeasyPrint is slow to import; load it on use
 
     with translation.override(payment.donation.language):
+        # PDF/UA: a tagged PDF that screen readers can read, like the rest of Sori.
         return render_template_pdf(
-            "pdf/receipt.html", receipt_context(payment), stylesheets=("pdf/receipt.css",)
+            "pdf/receipt.html",
+            receipt_context(payment),
+            stylesheets=("pdf/receipt.css",),
+            variant="pdf/ua-1",
         )
 
 
