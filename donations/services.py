@@ -180,7 +180,7 @@ def record_stripe_event(*, event: dict) -> tuple[StripeEvent, bool]:
                 "type": event["type"],
                 "payload": event,
                 "livemode": bool(event.get("livemode")),
-                "created": webhooks._when(event.get("created")),
+                "created": webhooks.from_timestamp(event.get("created")),
             },
         )
         if stored.processed_at is None:

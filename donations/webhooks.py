@@ -44,7 +44,7 @@ def _id(value) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _when(timestamp) -> datetime | None:
+def from_timestamp(timestamp) -> datetime | None:
     if isinstance(timestamp, int) and timestamp > 0:
         return datetime.fromtimestamp(timestamp, UTC)
     return None
@@ -111,6 +111,8 @@ def record_payment(
     """
     from . import tasks
 
+    if not (invoice or payment_intent):
+        raise ValueError("A payment needs a Stripe invoice or PaymentIntent")
     lookup = (
         {"stripe_invoice_id": invoice} if invoice else {"stripe_payment_intent_id": payment_intent}
     )
@@ -225,8 +227,10 @@ def _donation_for_invoice(invoice: dict) -> Donation:
     return donation
 
 
-def record_invoice_payment(invoice: dict, *, paid_at: datetime, refunded: int = 0):
-    """One month's payment from a paid invoice; None for an invoice of nothing."""
+def record_invoice_payment(
+    invoice: dict, *, paid_at: datetime, refunded: int = 0
+) -> tuple[Donation, Payment | None]:
+    """The gift an invoice belongs to, and the month's payment (None if nothing was paid)."""
     donation = _donation_for_invoice(invoice)
     amount = invoice.get("amount_paid")
     if not donation.is_monthly or not isinstance(amount, int) or amount <= 0:
@@ -237,7 +241,7 @@ def record_invoice_payment(invoice: dict, *, paid_at: datetime, refunded: int = 
         invoice=_id(invoice.get("id")),
         amount=amount,
         currency=invoice.get("currency") or donation.currency,
-        paid_at=_when(transitions.get("paid_at")) or paid_at,
+        paid_at=from_timestamp(transitions.get("paid_at")) or paid_at,
         refunded=refunded,
     )
     return donation, payment
@@ -267,8 +271,8 @@ def customer_subscription_deleted(event: StripeEvent, subscription: dict, found:
     )
     _note_ids(donation, stripe_subscription_id=_id(subscription.get("id")))
     ended = (
-        _when(subscription.get("canceled_at"))
-        or _when(subscription.get("ended_at"))
+        from_timestamp(subscription.get("canceled_at"))
+        or from_timestamp(subscription.get("ended_at"))
         or event.created
         or timezone.now()
     )
@@ -332,7 +336,7 @@ def charge_refunded(event: StripeEvent, charge: dict, found: dict) -> Donation:
                 payment_intent=intent,
                 amount=charge["amount"],
                 currency=charge.get("currency") or donation.currency,
-                paid_at=_when(charge.get("created")) or when,
+                paid_at=from_timestamp(charge.get("created")) or when,
                 refunded=refunded,
             )
     if payment is None:
