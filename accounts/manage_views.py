@@ -13,5 +13,8 @@ def audit_log(request):
         entries = entries.filter(action__startswith=action)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     actions = AuditEntry.objects.order_by().values_list("action", flat=True).distinct()
-    return render(request, "accounts/manage/audit_log.html",
-                  {"page": page, "action": action, "actions": sorted(actions)})
+    return render(
+        request,
+        "accounts/manage/audit_log.html",
+        {"page": page, "action": action, "actions": sorted(actions)},
+    )

@@ -142,8 +142,9 @@ def erase_supporter(*, supporter: Supporter) -> None:
     supporter.delete()
 
 
-def record_audit(*, actor: User, action: str, subject: str = "", filters: dict | None = None,
-                 rows: int = 0) -> AuditEntry:
+def record_audit(
+    *, actor: User, action: str, subject: str = "", filters: dict | None = None, rows: int = 0
+) -> AuditEntry:
     """Append one entry to the audit log (exports of personal data, moderation moves)."""
     return AuditEntry.objects.create(
         actor=actor,

@@ -1,13 +1,11 @@
 from django.conf import settings
 
+from donations.stripe_api import donations_enabled
+
 
 def site(request):
     return {
         "site_name": settings.SITE_NAME,
         "organisation_name": settings.ORGANISATION_NAME,
-        "donations_enabled": bool(
-            settings.STRIPE_SECRET_KEY
-            and settings.STRIPE_PUBLISHABLE_KEY
-            and settings.STRIPE_WEBHOOK_SECRET
-        ),
+        "donations_enabled": donations_enabled(),
     }

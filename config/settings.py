@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lib.env import (
     env_bool,
+    env_decimal_table,
     env_int,
     env_list,
     env_str,
@@ -304,6 +305,50 @@ IP_HASH_SALT = env_str("IP_HASH_SALT") or SECRET_KEY
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
 STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
+
+# Donations. Amounts are in major units (pounds, won). The first currency is the
+# default (Korean pages start with KRW when it is listed); every currency needs a
+# minimum, a maximum and preset amounts. See donations/money.py for minor units.
+DONATION_CURRENCIES = [
+    code.upper() for code in env_list("DONATION_CURRENCIES", ["GBP", "EUR", "USD", "KRW"])
+]
+DONATION_LIMITS = env_decimal_table(
+    "DONATION_LIMITS",
+    {
+        "GBP": ("1", "10000"),
+        "EUR": ("1", "10000"),
+        "USD": ("1", "10000"),
+        "KRW": ("1000", "10000000"),
+    },
+)
+DONATION_PRESETS = env_decimal_table(
+    "DONATION_PRESETS",
+    {
+        "GBP": ("5", "10", "25", "50"),
+        "EUR": ("5", "10", "25", "50"),
+        "USD": ("5", "10", "25", "50"),
+        "KRW": ("10000", "30000", "50000", "100000"),
+    },
+)
+if not DONATION_CURRENCIES:
+    raise ImproperlyConfigured("DONATION_CURRENCIES must list at least one currency code.")
+for _code in DONATION_CURRENCIES:
+    _limits, _presets = DONATION_LIMITS.get(_code), DONATION_PRESETS.get(_code)
+    if not (len(_code) == 3 and _code.isalpha()):
+        raise ImproperlyConfigured(f"DONATION_CURRENCIES must list ISO codes; got {_code!r}.")
+    if not _limits or len(_limits) != 2 or not 0 < _limits[0] < _limits[1]:
+        raise ImproperlyConfigured(
+            f"DONATION_LIMITS needs '{_code}=minimum,maximum' (0 < min < max)."
+        )
+    if not _presets or not all(_limits[0] <= amount <= _limits[1] for amount in _presets):
+        raise ImproperlyConfigured(f"DONATION_PRESETS needs amounts for {_code} within its limits.")
+# Receipt numbers look like SORI-2026-00042: one sequence per calendar year.
+DONATION_RECEIPT_PREFIX = env_str("DONATION_RECEIPT_PREFIX", "SORI")
+# Checkout sessions one address may open per hour (card testers try many).
+DONATION_RATE_LIMIT = env_int("DONATION_RATE_LIMIT", 20)
+# The seam where tests put Stripe's network edge: None for stripe-python's own HTTP
+# client, or a callable (or its dotted path) returning a ``stripe.HTTPClient``.
+STRIPE_HTTP_CLIENT = None
 
 LOGGING = {
     "version": 1,

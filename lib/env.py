@@ -5,6 +5,7 @@ deployment stops start-up with a message a person can act on.
 """
 
 import os
+from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -87,3 +88,35 @@ def _redact(url: str) -> str:
     if parts.password:
         return url.replace(f":{parts.password}@", ":***@")
     return url
+
+
+def env_decimal_table(
+    name: str, default: dict[str, tuple[str, ...]]
+) -> dict[str, tuple[Decimal, ...]]:
+    """Read ``KEY=1,2,3;OTHER=4,5`` into ``{"KEY": (1, 2, 3), ...}`` over a default.
+
+    Keys are upper-cased; a key in the environment replaces the default's entry for
+    that key and leaves the others alone.
+    """
+    table = {key.upper(): values for key, values in default.items()}
+    raw = os.environ.get(name, "")
+    for entry in (part.strip() for part in raw.split(";")):
+        if not entry:
+            continue
+        key, sep, values = entry.partition("=")
+        items = [item.strip() for item in values.split(",") if item.strip()]
+        if not sep or not key.strip() or not items:
+            raise ImproperlyConfigured(
+                f"{name} must look like 'GBP=1,10000;KRW=1000,10000000'; got {entry!r}."
+            )
+        table[key.strip().upper()] = tuple(items)
+    parsed = {}
+    for key, values in table.items():
+        try:
+            numbers = tuple(Decimal(item) for item in values)
+        except InvalidOperation:
+            numbers = ()
+        if not numbers or not all(number.is_finite() for number in numbers):
+            raise ImproperlyConfigured(f"{name} must contain plain numbers; got {raw!r}.")
+        parsed[key] = numbers
+    return parsed

@@ -11,6 +11,8 @@ import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
 
+from django.http import StreamingHttpResponse
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 UTF8_BOM = "\ufeff"
 
@@ -55,3 +57,16 @@ def stream_csv(
             buffer.truncate()
             pending = 0
     yield buffer.getvalue()
+
+
+def csv_response(
+    filename: str, header: Sequence[str], rows: Iterable[Sequence], *, excel: bool = True
+) -> StreamingHttpResponse:
+    """A streamed CSV download that is never cached (BOM on by default for spreadsheets)."""
+    response = StreamingHttpResponse(
+        (chunk.encode("utf-8") for chunk in stream_csv(header, rows, excel=excel)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,11 +1,14 @@
 """factory_boy factories for every model; apps add theirs below as they grow."""
 
+from datetime import UTC, datetime
+
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 
 from accounts.models import Supporter, User
 from campaigns.models import Campaign, Target
+from donations.models import Donation, Payment
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -76,3 +79,32 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     def managers(self, create, extracted, **kwargs):
         if create and extracted:
             self.managers.add(*extracted)
+
+
+# Donations ---------------------------------------------------------------------------
+
+
+class DonationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Donation
+
+    supporter = factory.SubFactory(SupporterFactory)
+    first_name = factory.SelfAttribute("supporter.first_name")
+    last_name = factory.SelfAttribute("supporter.last_name")
+    email = factory.SelfAttribute("supporter.email")
+    amount = 2500
+    currency = "GBP"
+    frequency = Donation.Frequency.ONCE
+
+
+class PaymentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Payment
+
+    donation = factory.SubFactory(DonationFactory, status=Donation.Status.PAID)
+    receipt_number = factory.Sequence(lambda n: f"SORI-2026-{n + 1:05d}")
+    amount = factory.SelfAttribute("donation.amount")
+    currency = factory.SelfAttribute("donation.currency")
+    paid_at = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+    stripe_payment_intent_id = factory.Sequence(lambda n: f"pi_test_{n:06d}")
+    receipt_status = Payment.ReceiptStatus.SENT
