@@ -16,6 +16,7 @@ made-up origin under the reserved ``.invalid`` domain that only this fetcher kno
 
 import mimetypes
 import posixpath
+import ssl
 import threading
 from collections.abc import Iterable, Sequence
 from functools import cache
@@ -37,11 +38,26 @@ class FetchRefused(ValueError):
     """A PDF asked for something that is not one of our own static files."""
 
 
+@cache
+def _unused_ssl_context() -> ssl.SSLContext:
+    """A bare TLS context handed to every fetcher, which never opens a connection.
+
+    Without it, each ``URLFetcher`` builds a default context and loads the system's CA
+    store (about 25 ms, half the time of a one-page letter); ours never uses it.
+    """
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+
+
 class StaticOnlyFetcher(URLFetcher):
     """A URL fetcher that can only read Sori's own static fonts, images and print CSS."""
 
     def __init__(self) -> None:
-        super().__init__(timeout=1, allowed_protocols=set(), allow_redirects=False)
+        super().__init__(
+            timeout=1,
+            ssl_context=_unused_ssl_context(),
+            allowed_protocols=set(),
+            allow_redirects=False,
+        )
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
