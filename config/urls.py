@@ -22,6 +22,7 @@ urlpatterns = [
     path("about/", TemplateView.as_view(template_name="about.html"), name="about"),
     path("", include("accounts.urls")),
     path("", include("campaigns.urls")),
+    path("", include("letters.urls")),
 ]
 
 if settings.DEBUG:
