@@ -14,11 +14,15 @@ from datetime import date, datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
+from django.core.signals import setting_changed
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
+from django.utils.functional import LazyObject, empty
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -41,9 +45,29 @@ PLACEHOLDERS = (
 LANGUAGES = (("en", _("English")), ("ko", _("Korean")))
 
 
+class PrivateStorage(LazyObject):
+    """The "private" storage of ``STORAGES``, looked up when first used.
+
+    Letters and print batches are personal data: this storage has no public URL and
+    views stream its files after checking access. Lazy, like ``default_storage``, so
+    that a change of ``STORAGES`` (tests) reaches the file fields too.
+    """
+
+    def _setup(self):
+        self._wrapped = storages["private"]
+
+
+private_files = PrivateStorage()
+
+
+@receiver(setting_changed)
+def _forget_private_storage(*, setting: str, **kwargs) -> None:
+    if setting == "STORAGES":
+        private_files._wrapped = empty
+
+
 def private_storage():
-    """Letters and print batches are personal data: never under a public media URL."""
-    return storages["private"]
+    return private_files
 
 
 def new_token() -> str:
@@ -195,7 +219,7 @@ class LetterAction(models.Model):
         for name in ("subject_en", "body_en", "subject_ko", "body_ko"):
             unknown = unknown_placeholders(getattr(self, name), PLACEHOLDERS)
             if unknown:
-                label = str(self._meta.get_field(name).verbose_name).capitalize()
+                label = capfirst(self._meta.get_field(name).verbose_name)
                 errors.setdefault(name, []).append(placeholder_error(label, unknown))
         if not (self.deliver_download or self.deliver_email or self.deliver_print):
             errors.setdefault("deliver_download", []).append(

@@ -509,7 +509,7 @@ def send_queued_letters(*, now: datetime | None = None) -> Counter:
     ).update(status=LetterDelivery.Status.QUEUED, claimed_at=None, next_attempt_at=now)
     outcomes: Counter = Counter()
     for delivery_id in claim_due_deliveries(now=now):
-        outcomes[deliver_letter_email(delivery_id=delivery_id)] += 1
+        outcomes[deliver_letter_email(delivery_id=delivery_id, now=now)] += 1
     return outcomes
 
 
@@ -564,8 +564,13 @@ def build_official_email(letter: Letter, *, to: str, pdf: bytes):
     )
 
 
-def deliver_letter_email(*, delivery_id: int) -> str:
-    """Send one claimed email and record the outcome: "sent", "retry", "failed" or "skipped"."""
+def deliver_letter_email(*, delivery_id: int, now: datetime | None = None) -> str:
+    """Send one claimed email and record the outcome: "sent", "retry", "failed" or "skipped".
+
+    ``now`` is the clock of the drain that claimed it: the hourly allowance and the
+    back-off are counted from it.
+    """
+    now = now or timezone.now()
     delivery = (
         LetterDelivery.objects.select_related(
             "letter__action", "letter__target", "letter__supporter"
@@ -583,14 +588,13 @@ def deliver_letter_email(*, delivery_id: int) -> str:
         logger.warning(
             "Letter email %s failed (attempt %s): %s", delivery.pk, delivery.attempts, error
         )
-        return _record_failure(delivery.pk, f"{type(error).__name__}: {error}"[:1000])
-    _record_success(delivery.pk)
+        return _record_failure(delivery.pk, f"{type(error).__name__}: {error}"[:1000], now)
+    _record_success(delivery.pk, now)
     return "sent"
 
 
 @transaction.atomic
-def _record_success(delivery_id: int) -> None:
-    now = timezone.now()
+def _record_success(delivery_id: int, now: datetime) -> None:
     delivery = (
         LetterDelivery.objects.select_for_update().select_related("letter").get(pk=delivery_id)
     )
@@ -602,8 +606,7 @@ def _record_success(delivery_id: int) -> None:
 
 
 @transaction.atomic
-def _record_failure(delivery_id: int, error: str) -> str:
-    now = timezone.now()
+def _record_failure(delivery_id: int, error: str, now: datetime) -> str:
     delivery = (
         LetterDelivery.objects.select_for_update().select_related("letter").get(pk=delivery_id)
     )
