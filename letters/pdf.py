@@ -120,10 +120,11 @@ def render_letters(
     """Many letters as one PDF, each starting on a new page (print batches).
 
     Letters are laid out ``chunk`` at a time (``LETTERS_BATCH_CHUNK``) in one WeasyPrint
-    document each: fonts are subset and the PDF written once per chunk instead of once
-    per letter, which is where a batch gains its speed, while memory stays bounded by
-    the chunk rather than growing with the batch. ``progress`` is called with the
-    number of letters done after each chunk.
+    document each: fonts are subset and the PDF is written once per chunk instead of
+    once per letter, and memory stays bounded by the chunk rather than growing with
+    the batch. Laying out each page remains most of the work (see bench_letters), so a
+    batch is faster per letter than single renders, not several times faster.
+    ``progress`` is called with the number of letters done after each chunk.
     """
     size = chunk or settings.LETTERS_BATCH_CHUNK
     parts: list[bytes] = []

@@ -144,6 +144,26 @@ def font_configuration() -> tuple[FontConfiguration, CSS]:
         return _shared["fonts"]  # type: ignore[return-value]
 
 
+def stylesheet(path: str, fetcher: StaticOnlyFetcher | None = None) -> CSS:
+    """A print stylesheet, parsed once per process (on every use while DEBUG is on).
+
+    Parsing ``pdf/letter.css`` is about a tenth of a one-page render; the parsed rules
+    are only read while rendering, so one copy serves every render.
+    """
+    config, _fonts = font_configuration()
+    if settings.DEBUG:
+        return CSS(
+            url=STATIC_BASE + path, url_fetcher=fetcher or StaticOnlyFetcher(), font_config=config
+        )
+    key = f"css:{path}"
+    with _lock:
+        if key not in _shared:
+            _shared[key] = CSS(
+                url=STATIC_BASE + path, url_fetcher=StaticOnlyFetcher(), font_config=config
+            )
+        return _shared[key]  # type: ignore[return-value]
+
+
 def render_pdf(
     html: str,
     *,
@@ -159,9 +179,7 @@ def render_pdf(
     """
     fetcher = fetcher or StaticOnlyFetcher()
     config, fonts_css = font_configuration()
-    sheets = [fonts_css] + [
-        CSS(url=STATIC_BASE + path, url_fetcher=fetcher, font_config=config) for path in stylesheets
-    ]
+    sheets = [fonts_css] + [stylesheet(path, fetcher) for path in stylesheets]
     document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher)
     options = {"pdf_variant": variant} if variant else {}
     return document.write_pdf(stylesheets=sheets, font_config=config, **options)
