@@ -325,6 +325,8 @@ LETTERS_EMAILS_PER_OFFICIAL_PER_HOUR = env_int("LETTERS_EMAILS_PER_OFFICIAL_PER_
 # A failed email is tried again after 5 min, 10, 20, ... (at most 6 h), then given up.
 LETTERS_EMAIL_MAX_ATTEMPTS = env_int("LETTERS_EMAIL_MAX_ATTEMPTS", 6)
 LETTERS_EMAIL_RETRY_SECONDS = env_int("LETTERS_EMAIL_RETRY_SECONDS", 300)
+# Letters written from one network address in an hour (a school or an event may share one).
+LETTERS_WRITES_PER_HOUR_PER_ADDRESS = env_int("LETTERS_WRITES_PER_HOUR_PER_ADDRESS", 60)
 # How long the link that confirms a delivery request stays valid.
 LETTERS_CONFIRM_MAX_AGE_DAYS = env_int("LETTERS_CONFIRM_MAX_AGE_DAYS", 7)
 # PDF variant of letters: "pdf/ua-1" (tagged, accessible), "pdf/a-3u" or "" (plain).

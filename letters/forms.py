@@ -195,11 +195,19 @@ class LetterForm(forms.Form):
     def clean_body(self):
         return self._placeholders_known("body")
 
+    def clean(self):
+        data = super().clean()
+        if "targets" not in self.fields and not self.chosen_targets():
+            raise forms.ValidationError(
+                _("This letter has no official to go to at the moment. Please try again later.")
+            )
+        return data
+
     def chosen_targets(self) -> list[Target]:
         if self.letter is not None:
             return [self.letter.target]
         if "targets" in self.fields:
-            return list(self.cleaned_data["targets"])
+            return list(self.cleaned_data.get("targets") or [])
         return self.officials
 
     def sender(self) -> SenderDetails:

@@ -559,7 +559,10 @@ def build_official_email(letter: Letter, *, to: str, pdf: bytes):
         to=[to],
         context=context,
         language=letter.language,
-        reply_to=[letter.supporter.email] if letter.reply_to_supporter else [],
+        # Replies reach the writer only if they agreed; otherwise the organisation.
+        reply_to=[
+            letter.supporter.email if letter.reply_to_supporter else settings.ORGANISATION_EMAIL
+        ],
         attachments=[(letter.pdf_filename(), pdf, "application/pdf")],
     )
 

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.csp import CSP
@@ -11,6 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts import roles
 from accounts.models import Supporter
 from campaigns.models import Campaign
+from lib.http import client_ip, hash_ip
 
 from . import services
 from .forms import DeliveryForm, LetterForm
@@ -34,6 +37,21 @@ def _remember(request, *letters: Letter) -> None:
             tokens.remove(letter.token)
         tokens.insert(0, letter.token)
     request.session[SESSION_KEY] = tokens[:REMEMBERED]
+
+
+def _too_many_writes(request) -> bool:
+    """Each letter costs a PDF render: cap letters per network address per hour.
+
+    The address is hashed (``lib.http.hash_ip``) and only kept in the cache for the hour.
+    """
+    key = f"letters:writes:{hash_ip(client_ip(request))}"
+    cache.add(key, 0, 60 * 60)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, 60 * 60)
+        count = 1
+    return count > settings.LETTERS_WRITES_PER_HOUR_PER_ADDRESS
 
 
 def _get_action_for_user(request, slug: str) -> LetterAction:
@@ -118,6 +136,11 @@ def action_detail(request, slug):
         )
     if not form.is_valid():
         return _render_action(request, action, form, form.preview_letters(), status=400)
+    if _too_many_writes(request):
+        form.add_error(
+            None, _("Many letters came from your network in the last hour. Please try again later.")
+        )
+        return _render_action(request, action, form, form.preview_letters(), status=429)
     try:
         result = services.write_letter(
             action=action,

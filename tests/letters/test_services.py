@@ -276,7 +276,7 @@ def test_without_agreement_replies_do_not_go_to_the_supporter(django_capture_on_
         services.confirm_delivery(letter=letter, revision=letter.revision, method="email")
 
     [message] = mail.outbox
-    assert message.reply_to == []
+    assert message.reply_to == ["info@sori.example"]
     assert letter.supporter.email not in message.message().as_string()
 
 

@@ -448,3 +448,27 @@ def test_admin_refuses_a_template_with_an_unknown_placeholder(client, carol, cam
         response
     )
     assert LetterAction.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_letters_from_one_network_address_are_capped_per_hour(client, action, settings):
+    settings.LETTERS_WRITES_PER_HOUR_PER_ADDRESS = 2
+
+    codes = [
+        client.post(action.get_absolute_url(), {**FORM, "email": f"w{n}@example.org"}).status_code
+        for n in range(3)
+    ]
+
+    assert codes == [302, 302, 429]
+    assert Letter.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_an_action_without_an_active_official_accepts_no_letter(client, campaign):
+    action = LetterActionFactory(campaign=campaign, targets=[TargetFactory(active=False)])
+
+    response = client.post(action.get_absolute_url(), FORM)
+
+    assert response.status_code == 400
+    assert "no official to go to" in text_of(response)
+    assert Letter.objects.count() == 0
