@@ -10,10 +10,11 @@ from lib.text import contains_url, unknown_placeholders
 from .models import PLACEHOLDERS, Letter, LetterAction, placeholder_error
 from .services import SenderDetails, compose_letter, resolve_language
 
+# Each language by its own name, as in the language switch of every page.
 LANGUAGE_CHOICES = [
     ("auto", _("The official's language (recommended)")),
-    ("en", _("English")),
-    ("ko", _("Korean")),
+    ("en", "English"),
+    ("ko", "한국어"),
 ]
 
 

@@ -45,7 +45,7 @@ def test_supporter_writes_downloads_and_sends_a_letter_confirmed_from_the_mailbo
     page.get_by_label("Email address").fill("jiwoo@example.org")
     page.get_by_label("Town or city").fill("Busan")
     page.get_by_label("Country").select_option("KR")
-    page.get_by_label("English").check()
+    page.get_by_label("English", exact=True).check()
     page.get_by_label("Your own paragraph").fill("My uncle spent six years in prison.")
     preview = page.locator("#letter-preview")
     expect(preview).to_contain_text("My uncle spent six years in prison.")
