@@ -297,6 +297,17 @@ def read_confirm_token(token: str) -> Confirmation:
     return Confirmation(letter=letter, revision=int(data.get("r", 0)), method=data["m"])
 
 
+def check_confirmation(confirmation: Confirmation) -> None:
+    """Raise LetterError if the letter can no longer be confirmed by this link."""
+    letter = confirmation.letter
+    if not letter.is_draft:
+        raise LetterError(_("This letter is already on its way."))
+    if letter.revision != confirmation.revision:
+        raise LetterError(
+            _("This letter was changed after we sent this link. Open the letter and ask again.")
+        )
+
+
 @transaction.atomic
 def request_delivery(
     *,

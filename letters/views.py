@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.csp import CSP
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csp import csp_override
@@ -24,6 +25,9 @@ from .pdf import letter_context, render_letter
 # what lets a person see, change and send it; the session remembers the links.
 SESSION_KEY = "sori_letters"
 REMEMBERED = 50
+TOO_MANY = gettext_lazy(
+    "Many letters came from your network in the last hour. Please try again later."
+)
 
 
 def _known_tokens(request) -> list[str]:
@@ -127,8 +131,7 @@ def action_detail(request, slug):
         return _render_preview(request, LetterForm(request.POST, **options))
     if request.method != "POST":
         form = LetterForm(initial=_initial_for(request), **options)
-        preview = LetterForm(data=None, **options).preview_letters() if action.is_open else []
-        return _render_action(request, action, form, preview)
+        return _render_action(request, action, form, form.preview_letters())
     form = LetterForm(request.POST, **options)
     if "preview" in request.POST:
         return _render_action(
@@ -137,9 +140,7 @@ def action_detail(request, slug):
     if not form.is_valid():
         return _render_action(request, action, form, form.preview_letters(), status=400)
     if _too_many_writes(request):
-        form.add_error(
-            None, _("Many letters came from your network in the last hour. Please try again later.")
-        )
+        form.add_error(None, TOO_MANY)
         return _render_action(request, action, form, form.preview_letters(), status=429)
     try:
         result = services.write_letter(
@@ -230,28 +231,35 @@ def letter_edit(request, token):
     if request.method == "POST" and request.htmx:
         return _render_preview(request, LetterForm(request.POST, **options))
     form = LetterForm(request.POST or None, **options)
+    status = 200
     if request.method == "POST" and "preview" not in request.POST and form.is_valid():
-        try:
-            services.write_letter(
-                action=letter.action,
-                **form.service_arguments(),
-                known_tokens=_known_tokens(request),
-                user=request.user,
-                interface_language=request.LANGUAGE_CODE,
-            )
-        except services.LetterError as error:
-            form.add_error(None, str(error))
+        if _too_many_writes(request):
+            form.add_error(None, TOO_MANY)
+            status = 429
         else:
-            messages.success(request, _("Your letter has been updated."))
-            return redirect(letter)
+            try:
+                result = services.write_letter(
+                    action=letter.action,
+                    **form.service_arguments(),
+                    known_tokens=_known_tokens(request),
+                    user=request.user,
+                    interface_language=request.LANGUAGE_CODE,
+                )
+            except services.LetterError as error:
+                form.add_error(None, str(error))
+            else:
+                if result.unchanged:
+                    messages.info(
+                        request, _("This letter is on its way and can no longer be changed.")
+                    )
+                else:
+                    messages.success(request, _("Your letter has been updated."))
+                return redirect(letter)
+    preview = form.preview_letters()
     if request.method == "POST" and "preview" in request.POST:
-        preview = form.preview_letters()
         form = _unbound_copy(request.POST, **options)
-    else:
-        preview = (
-            form.preview_letters() if form.is_bound else LetterForm(**options).preview_letters()
-        )
-    status = 400 if form.is_bound and form.errors else 200
+    elif form.is_bound and form.errors and status == 200:
+        status = 400
     context = {
         "action": letter.action,
         "form": form,
@@ -301,6 +309,12 @@ def confirm(request, signed):
     except services.LetterError as error:
         return render(request, "letters/confirm.html", {"error": str(error)}, status=400)
     letter = confirmation.letter
+    if request.method != "POST":
+        try:
+            services.check_confirmation(confirmation)
+        except services.LetterError as error:
+            context = {"error": str(error), "letter": letter}
+            return render(request, "letters/confirm.html", context, status=409)
     if request.method == "POST":
         try:
             services.confirm_delivery(

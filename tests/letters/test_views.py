@@ -472,3 +472,21 @@ def test_an_action_without_an_active_official_accepts_no_letter(client, campaign
     assert response.status_code == 400
     assert "no official to go to" in text_of(response)
     assert Letter.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_confirmation_link_for_a_changed_or_sent_letter_offers_no_button(client):
+    changed = LetterFactory()
+    changed_url = reverse("letters:confirm", args=[services.make_confirm_token(changed, "email")])
+    Letter.objects.filter(pk=changed.pk).update(revision=2)
+    sent = LetterFactory(status="sent")
+    sent_url = reverse("letters:confirm", args=[services.make_confirm_token(sent, "email")])
+
+    stale = client.get(changed_url)
+    done = client.get(sent_url)
+
+    assert stale.status_code == 409
+    assert "changed after we sent this link" in text_of(stale)
+    assert "Yes, send my letter" not in text_of(stale)
+    assert done.status_code == 409
+    assert "already on its way" in text_of(done)
