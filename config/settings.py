@@ -358,3 +358,37 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.security.DisallowedHost": {"level": "ERROR"}},
 }
+
+# Letters (issue 4). Letter PDFs and print batches are personal data, so they live in
+# a private storage with no URL: views check access and stream them.
+STORAGES["private"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(Path(env_str("PRIVATE_FILES_DIR") or VAR_DIR / "private"))},
+}
+# Emails to one official: at most this many in any hour; the rest wait in the queue.
+LETTERS_EMAILS_PER_OFFICIAL_PER_HOUR = env_int("LETTERS_EMAILS_PER_OFFICIAL_PER_HOUR", 20)
+# A failed email is tried again after 5 min, 10, 20, ... (at most 6 h), then given up.
+LETTERS_EMAIL_MAX_ATTEMPTS = env_int("LETTERS_EMAIL_MAX_ATTEMPTS", 6)
+LETTERS_EMAIL_RETRY_SECONDS = env_int("LETTERS_EMAIL_RETRY_SECONDS", 300)
+# Letters written from one network address in an hour (a school or an event may share one).
+LETTERS_WRITES_PER_HOUR_PER_ADDRESS = env_int("LETTERS_WRITES_PER_HOUR_PER_ADDRESS", 60)
+# How long the link that confirms a delivery request stays valid.
+LETTERS_CONFIRM_MAX_AGE_DAYS = env_int("LETTERS_CONFIRM_MAX_AGE_DAYS", 7)
+# PDF variant of letters: "pdf/ua-1" (tagged, accessible), "pdf/a-3u" or "" (plain).
+LETTERS_PDF_VARIANT = env_str("LETTERS_PDF_VARIANT", "pdf/ua-1")
+if LETTERS_PDF_VARIANT not in {"", "pdf/ua-1", "pdf/a-3u"}:
+    raise ImproperlyConfigured(
+        f"LETTERS_PDF_VARIANT must be pdf/ua-1, pdf/a-3u or empty; got {LETTERS_PDF_VARIANT!r}."
+    )
+# Print batches lay out this many letters per WeasyPrint document, then merge the parts:
+# larger is faster per letter, smaller keeps memory flat on big batches.
+LETTERS_BATCH_CHUNK = env_int("LETTERS_BATCH_CHUNK", 50)
+# With Celery beat (or cron running `manage.py send_queued_letters`) the queue drains.
+CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {})
+CELERY_BEAT_SCHEDULE["letters-send-queued"] = {
+    "task": "letters.tasks.send_queued_letters",
+    "schedule": 60.0,
+}
+# WeasyPrint logs every layout step at INFO; keep warnings and errors only.
+LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
+LOGGING["loggers"]["fontTools"] = {"level": "WARNING"}

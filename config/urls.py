@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("campaigns.urls")),
     path("", include("donations.urls")),
+    path("", include("letters.urls")),
 ]
 
 if settings.DEBUG:

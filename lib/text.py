@@ -1,6 +1,7 @@
 """Text helpers shared by every app: email canonical forms, Markdown, names."""
 
 import re
+from collections.abc import Iterable, Mapping
 
 import markdown
 import nh3
@@ -101,3 +102,51 @@ def render_markdown(source: str) -> SafeString:
         link_rel="noopener noreferrer nofollow",
     )
     return mark_safe(clean.strip())
+
+
+# Placeholders in text that managers and supporters write: "{first_name}". Anything in
+# single braces (up to 40 characters, no line break) is a placeholder, so a typo such as
+# "{first name}" is caught instead of being printed; "{{" and "}}" stand for literal
+# braces. This is deliberately not a template language: no attributes, filters, loops
+# or code, and one pass only, so a value that itself looks like "{city}" stays as typed.
+PLACEHOLDER_PATTERN = re.compile(r"\{\{|\}\}|\{([^{}\n]{1,40})\}")
+
+
+class UnknownPlaceholder(ValueError):
+    """Text names placeholders that cannot be filled."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+        super().__init__("Unknown placeholder(s): " + ", ".join(f"{{{n}}}" for n in names))
+
+
+def find_placeholders(text: str) -> list[str]:
+    """The placeholder names in text, each once, in order of first appearance."""
+    names: dict[str, None] = {}
+    for match in PLACEHOLDER_PATTERN.finditer(text or ""):
+        if match.group(1) is not None:
+            names.setdefault(match.group(1).strip(), None)
+    return list(names)
+
+
+def unknown_placeholders(text: str, allowed: Iterable[str]) -> list[str]:
+    known = set(allowed)
+    return [name for name in find_placeholders(text) if name not in known]
+
+
+def fill_placeholders(text: str, values: Mapping[str, str]) -> str:
+    """Replace each ``{name}`` with ``values[name]`` in one pass; ``{{``/``}}`` -> braces.
+
+    Raises UnknownPlaceholder naming every placeholder that ``values`` lacks. The result
+    is plain text: callers escape it for HTML like any other text.
+    """
+    unknown = [name for name in find_placeholders(text) if name not in values]
+    if unknown:
+        raise UnknownPlaceholder(unknown)
+
+    def replace(match: re.Match) -> str:
+        if match.group(1) is None:
+            return match.group(0)[0]
+        return str(values[match.group(1).strip()])
+
+    return PLACEHOLDER_PATTERN.sub(replace, text or "")

@@ -108,3 +108,47 @@ class PaymentFactory(factory.django.DjangoModelFactory):
     paid_at = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
     stripe_payment_intent_id = factory.Sequence(lambda n: f"pi_test_{n:06d}")
     receipt_status = Payment.ReceiptStatus.SENT
+
+
+# Letters --------------------------------------------------------------------------
+
+from letters.models import Letter, LetterAction  # noqa: E402
+
+
+class LetterActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LetterAction
+        skip_postgeneration_save = True
+
+    campaign = factory.SubFactory(CampaignFactory)
+    slug = factory.Sequence(lambda n: f"write-to-the-minister-{n}")
+    title = factory.Sequence(lambda n: f"Write to the Minister {n}")
+    summary = "Ask the Minister to free the prisoners of conscience."
+    intro = "Your letter **matters**."
+    subject_en = "Free the prisoners of conscience"
+    body_en = "I am writing from {city}, {country}.\n\nPlease free them."
+    subject_ko = "양심수를 석방해 주십시오"
+    body_ko = "{city}에서 편지를 드립니다.\n\n석방해 주십시오."
+    status = LetterAction.Status.OPEN
+    deliver_print = True
+
+    @factory.post_generation
+    def targets(self, create, extracted, **kwargs):
+        if create:
+            self.targets.add(*(extracted or [TargetFactory()]))
+
+
+class LetterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Letter
+
+    action = factory.SubFactory(LetterActionFactory)
+    supporter = factory.SubFactory(SupporterFactory)
+    target = factory.LazyAttribute(lambda letter: letter.action.targets.first())
+    language = "en"
+    first_name = "Ji-woo"
+    last_name = "Kim"
+    city = "Busan"
+    country = "KR"
+    subject = "Free the prisoners of conscience"
+    body = "I am writing from Busan, South Korea.\n\nPlease free them."

@@ -137,7 +137,7 @@ def test_seed_demo_is_idempotent(db, settings):
     counts = (Campaign.objects.count(), Target.objects.count(), User.objects.count())
     call_command("seed_demo", stdout=second)
 
-    assert counts == (3, 4, 2)
+    assert counts == (3, 5, 2)  # four offices and a committee chair (letters demo)
     assert (Campaign.objects.count(), Target.objects.count(), User.objects.count()) == counts
     assert set(Campaign.objects.values_list("status", flat=True)) == {"live"}
     assert all(Target.objects.values_list("illustrative", flat=True))

@@ -1,6 +1,7 @@
 import shutil
 import subprocess
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -55,10 +56,11 @@ def test_fetcher_refuses_anything_but_our_static_fonts_images_and_print_css(url)
     assert fetcher.refused == [url]
 
 
-def test_fetcher_serves_our_fonts():
+def test_fetcher_serves_our_fonts_as_truetype():
     response = StaticOnlyFetcher().fetch(f"{STATIC_BASE}fonts/NotoSerif-Regular.woff2")
 
-    assert response.read()[:4] == b"wOF2"
+    assert response.read()[:4] == b"\x00\x01\x00\x00"
+    assert response.content_type == "font/ttf"
     assert static_path_for(f"{STATIC_BASE}fonts/NotoSerif-Regular.woff2").name == (
         "NotoSerif-Regular.woff2"
     )
@@ -101,3 +103,21 @@ def test_pdftotext_reads_hangul_from_our_pdf(tmp_path):
     ).stdout
 
     assert "국가보안법 개정" in text
+
+
+def test_woff2_is_decompressed_once_and_then_read_from_the_cache(settings, tmp_path):
+    from fontTools.ttLib import TTFont
+
+    from lib.pdf import truetype_from_woff2
+
+    settings.VAR_DIR = tmp_path
+    woff2 = (Path(settings.BASE_DIR) / "static/fonts/NotoSerif-Bold.woff2").read_bytes()
+
+    first = truetype_from_woff2(woff2, name="NotoSerif-Bold")
+    [cached] = (tmp_path / "cache" / "fonts").iterdir()
+    cached.write_bytes(first[:12] + b"marker")
+    second = truetype_from_woff2(woff2, name="NotoSerif-Bold")
+
+    assert TTFont(BytesIO(first))["name"].getDebugName(1) == "Noto Serif"
+    assert cached.name.startswith("NotoSerif-Bold-") and cached.suffix == ".ttf"
+    assert second == first[:12] + b"marker"

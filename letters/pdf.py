@@ -1,0 +1,153 @@
+"""Letters as PDF: one letter for the supporter, many merged for a staff print batch.
+
+Both go through one template (``templates/pdf/letters.html``), so a printed batch
+holds exactly the letters supporters downloaded. Rendering is pure: no database
+writes, no files; the caller stores the bytes if it wants to keep them.
+
+Everything a supporter typed reaches the template as plain text and is escaped there
+(autoescape, ``linebreaks``); the fetcher of ``lib.pdf`` is the second wall.
+"""
+
+from collections.abc import Callable, Iterable, Sequence
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from lib.pdf import STATIC_BASE, StaticOnlyFetcher, merge_pdfs, render_pdf
+
+from .models import Letter
+
+STYLESHEETS = ("pdf/letter.css",)
+
+# The fixed words of a letter are part of the letter, in the letter's language, not of
+# the interface: they do not follow the reader's interface language.
+WORDING = {
+    "en": {
+        "closing": "Yours sincerely,",
+        "subject": "Subject",
+        "through": "This letter was written by a supporter of {organisation} and is sent "
+        "on their behalf. The views in the personal paragraph are the writer's own.",
+        "from": "From",
+        "replies": "Replies to this email reach the writer directly.",
+    },
+    "ko": {
+        "closing": "올림",
+        "subject": "제목",
+        "through": "이 편지는 {organisation}의 지지자가 직접 쓴 것으로, 그분을 대신하여 "
+        "전달합니다. 개인 의견 단락은 쓴 분의 생각입니다.",
+        "from": "보내는 사람",
+        "replies": "이 메일에 회신하시면 편지를 쓴 분께 바로 전달됩니다.",
+    },
+}
+
+
+def _address_lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def letter_context(letter: Letter) -> dict:
+    """What the template needs for one letter; reads only the letter and its official."""
+    language = letter.language if letter.language in WORDING else "en"
+    wording = WORDING[language]
+    target = letter.target
+    place = ", ".join(part for part in (letter.city.strip(), letter.country_name()) if part)
+    return {
+        "letter": letter,
+        "lang": language,
+        "wording": wording,
+        "through": wording["through"].format(organisation=settings.ORGANISATION_NAME),
+        "recipient_name": target.display_name(language),
+        "recipient_lines": _address_lines(target.address(language)),
+        "salutation": target.salutation(language),
+        "sender_name": letter.full_name,
+        "sender_lines": _address_lines(letter.postal_address) or [place],
+        "place": place,
+        "date": letter.placeholder_values()["date"],
+    }
+
+
+def letters_html(
+    letters: Sequence[Letter], *, envelopes: bool = False, return_address: str = "sender"
+) -> str:
+    """The HTML of a document holding ``letters`` (one or many), ready for WeasyPrint.
+
+    ``return_address`` on envelope pages is the writer's ("sender", when they post it
+    themselves) or the organisation's ("organisation", for print batches).
+    """
+    first = letters[0]
+    single = len(letters) == 1
+    return render_to_string(
+        "pdf/letters.html",
+        {
+            "pdf_static": STATIC_BASE,
+            "items": [letter_context(letter) for letter in letters],
+            "envelopes": envelopes,
+            "return_address": return_address,
+            "organisation_name": settings.ORGANISATION_NAME,
+            "organisation_lines": _address_lines(settings.ORGANISATION_ADDRESS),
+            "organisation_email": settings.ORGANISATION_EMAIL,
+            "document_lang": first.language if single else "en",
+            "title": first.subject if single else f"{len(letters)} letters to {first.target}",
+            "author": first.full_name if single else settings.ORGANISATION_NAME,
+            "subject_line": first.action.title,
+            "created": timezone.now(),
+        },
+    )
+
+
+def render_letter(
+    letter: Letter, *, envelope: bool = False, fetcher: StaticOnlyFetcher | None = None
+) -> bytes:
+    """One letter as PDF bytes. Pure: reads the letter, writes nothing."""
+    html = letters_html([letter], envelopes=envelope, return_address="sender")
+    return render_pdf(
+        html,
+        stylesheets=STYLESHEETS,
+        variant=settings.LETTERS_PDF_VARIANT or None,
+        fetcher=fetcher,
+    )
+
+
+def render_letters(
+    letters: Iterable[Letter],
+    *,
+    envelopes: bool = False,
+    chunk: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    fetcher: StaticOnlyFetcher | None = None,
+) -> bytes:
+    """Many letters as one PDF, each starting on a new page (print batches).
+
+    Letters are laid out ``chunk`` at a time (``LETTERS_BATCH_CHUNK``) in one WeasyPrint
+    document each: fonts are subset and the PDF is written once per chunk instead of
+    once per letter, and memory stays bounded by the chunk rather than growing with
+    the batch. Laying out each page remains most of the work (see bench_letters), so a
+    batch is faster per letter than single renders, not several times faster.
+    ``progress`` is called with the number of letters done after each chunk.
+    """
+    size = chunk or settings.LETTERS_BATCH_CHUNK
+    parts: list[bytes] = []
+    done = 0
+    pending: list[Letter] = []
+
+    def flush() -> None:
+        nonlocal done
+        html = letters_html(pending, envelopes=envelopes, return_address="organisation")
+        # Batches are for the printer: no PDF/UA tagging, which costs time and which
+        # merging would not keep anyway.
+        parts.append(render_pdf(html, stylesheets=STYLESHEETS, fetcher=fetcher))
+        done += len(pending)
+        pending.clear()
+        if progress:
+            progress(done)
+
+    for letter in letters:
+        pending.append(letter)
+        if len(pending) >= size:
+            flush()
+    if pending:
+        flush()
+    if not parts:
+        raise ValueError("A print batch needs at least one letter.")
+    return parts[0] if len(parts) == 1 else merge_pdfs(parts)

@@ -1,0 +1,79 @@
+"""What letters hold about a supporter: shown in "my activity", exported, erased."""
+
+from django.utils.translation import gettext_lazy as _
+
+from accounts.personal_data import ActivitySection
+from campaigns.actions import Action
+
+from .models import Letter, LetterAction
+
+
+class LettersData:
+    def activity(self, supporter) -> ActivitySection | None:
+        letters = list(
+            Letter.objects.filter(supporter=supporter)
+            .select_related("action", "target")
+            .order_by("-written_at", "-pk")
+        )
+        if not letters:
+            return None
+        return ActivitySection(
+            title=str(_("Letters")),
+            template="letters/_activity.html",
+            context={"letters": letters},
+            order=20,
+        )
+
+    def export(self, supporter) -> dict:
+        letters = Letter.objects.filter(supporter=supporter).select_related("action", "target")
+        return {
+            "letters": [
+                {
+                    "action": letter.action.title,
+                    "official": letter.target.name,
+                    "language": letter.language,
+                    "first_name": letter.first_name,
+                    "last_name": letter.last_name,
+                    "city": letter.city,
+                    "country": str(letter.country),
+                    "postal_address": letter.postal_address,
+                    "subject": letter.subject,
+                    "body": letter.body,
+                    "personal_paragraph": letter.personal_paragraph,
+                    "status": letter.status,
+                    "delivery": letter.delivery,
+                    "replies_allowed": letter.reply_to_supporter,
+                    "written_at": letter.written_at.isoformat(),
+                    "confirmed_at": letter.confirmed_at.isoformat()
+                    if letter.confirmed_at
+                    else None,
+                    "sent_at": letter.sent_at.isoformat() if letter.sent_at else None,
+                    "posted_at": letter.posted_at.isoformat() if letter.posted_at else None,
+                }
+                for letter in letters.order_by("written_at", "pk")
+            ]
+        }
+
+    def erase(self, supporter) -> None:
+        from .services import erase_letters
+
+        erase_letters(supporter=supporter)
+
+
+def letter_actions(campaign) -> list[Action]:
+    """The campaign page's "Take action" cards for its open letter actions."""
+    return [
+        Action(
+            kind="letter",
+            title=action.title,
+            summary=action.summary,
+            url=action.get_absolute_url(),
+            call_to_action=str(_("Write a letter")),
+            count=action.letter_count,
+            goal=action.goal,
+            key=f"letter:{action.pk}",
+        )
+        for action in LetterAction.objects.open()
+        .filter(campaign=campaign)
+        .order_by("position", "title")
+    ]

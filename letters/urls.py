@@ -1,0 +1,28 @@
+from django.urls import path
+
+from . import manage_views, views
+
+app_name = "letters"
+
+urlpatterns = [
+    path("letters/", views.action_list, name="list"),
+    path("letters/l/<str:token>/", views.letter_detail, name="letter"),
+    path("letters/l/<str:token>/letter.pdf", views.letter_pdf, name="pdf"),
+    path("letters/l/<str:token>/edit/", views.letter_edit, name="edit"),
+    path("letters/l/<str:token>/deliver/", views.letter_deliver, name="deliver"),
+    path("letters/confirm/<str:signed>/", views.confirm, name="confirm"),
+    path("letters/<slug:slug>/", views.action_detail, name="action"),
+    path("manage/letters/", manage_views.manage_index, name="manage_index"),
+    path("manage/letters/batches/new/", manage_views.batch_create, name="manage_batch_create"),
+    path("manage/letters/batches/<int:pk>/", manage_views.batch_detail, name="manage_batch"),
+    path(
+        "manage/letters/batches/<int:pk>/letters.pdf",
+        manage_views.batch_pdf,
+        name="manage_batch_pdf",
+    ),
+    path(
+        "manage/letters/batches/<int:pk>/posted/",
+        manage_views.batch_posted,
+        name="manage_batch_posted",
+    ),
+]
