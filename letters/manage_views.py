@@ -1,6 +1,5 @@
 """Staff screens for letters: what waits for delivery, and print batches."""
 
-import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -14,13 +13,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required
+from accounts.services import record_audit
 from campaigns.models import Target
 
 from . import services
 from .forms import PrintBatchForm
 from .models import Letter, LetterDelivery, PrintBatch
-
-audit = logging.getLogger("sori.audit")
 
 
 @staff_required
@@ -95,12 +93,11 @@ def batch_pdf(request, pk):
     batch = get_object_or_404(PrintBatch, pk=pk)
     if not batch.file:
         raise Http404("This batch has no PDF.")
-    audit.info(
-        "print batch downloaded: batch=%s official=%s letters=%s by user=%s",
-        batch.pk,
-        batch.target_id,
-        batch.total,
-        request.user.pk,
+    record_audit(
+        actor=request.user,
+        action="export.letters.print_batch",
+        subject=f"official:{batch.target_id} batch:{batch.pk}",
+        rows=batch.total,
     )
     return FileResponse(
         batch.file.open("rb"),

@@ -3,6 +3,7 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts import roles
+from accounts.models import AuditEntry
 from letters import services
 from letters.models import Letter, LetterAction, PrintBatch
 from tests.factories import (
@@ -403,6 +404,13 @@ def test_staff_print_a_batch_download_it_and_mark_it_posted(
     assert b"".join(pdf.streaming_content).startswith(b"%PDF-")
     assert posted.status_code == 302
     assert {letter.status for letter in Letter.objects.all()} == {"posted"}
+    audit = AuditEntry.objects.get()
+    assert (audit.actor, audit.action, audit.subject, audit.rows) == (
+        carol,
+        "export.letters.print_batch",
+        f"official:{target.pk} batch:{batch.pk}",
+        2,
+    )
 
 
 @pytest.mark.django_db
