@@ -1,0 +1,35 @@
+"""Petition fixtures. The challenge is off unless a test turns it on (as in benchmarks);
+tests of the challenge itself set PETITIONS_CHALLENGE back to True."""
+
+import pytest
+
+from tests.factories import MilestoneFactory, PetitionFactory
+
+
+@pytest.fixture(autouse=True)
+def _challenge_off(settings):
+    settings.PETITIONS_CHALLENGE = False
+
+
+@pytest.fixture
+def petition(campaign):
+    """An open petition of bob's campaign, needing email confirmation, milestones 2 and 5."""
+    petition = PetitionFactory(campaign=campaign, slug="free-them", title="Free them now", goal=10)
+    MilestoneFactory(petition=petition, threshold=2)
+    MilestoneFactory(petition=petition, threshold=5)
+    return petition
+
+
+def form_data(**overrides) -> dict:
+    """What a person types into the sign form."""
+    data = {
+        "first_name": "Ji-woo",
+        "last_name": "Kim",
+        "email": "jiwoo@example.org",
+        "country": "KR",
+        "display": "initials",
+        "comment": "",
+        "source": "",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
