@@ -50,28 +50,36 @@ def is_disposable(address: str) -> bool:
 # which is fine for telling a person from a flood.
 
 
-def _hit(subject: str, limit: int, seconds: int) -> bool:
-    """Count one attempt for ``subject`` in the current window; True when over ``limit``."""
-    window = int(time.time() // seconds)
-    key = f"petitions:rate:{subject}:{seconds}:{window}"
-    try:
-        value = cache.incr(key)
-    except ValueError:
-        cache.add(key, 0, timeout=seconds + 1)
-        value = cache.incr(key)
-    return value > limit
+def _counts(windows: list[tuple[str, int]]) -> list[int]:
+    """Count one attempt in each ``(subject, seconds)`` window; the totals so far."""
+    now = time.time()
+    counters = [
+        (f"petitions:rate:{subject}:{seconds}:{int(now // seconds)}", seconds + 1)
+        for subject, seconds in windows
+    ]
+    if hasattr(cache, "incr_counters"):  # Redis (lib.cache): one round trip for all
+        return cache.incr_counters(counters)
+    totals = []
+    for key, timeout in counters:
+        cache.add(key, 0, timeout=timeout)
+        try:
+            totals.append(cache.incr(key))
+        except ValueError:  # expired between add and incr: a new window has begun
+            cache.add(key, 1, timeout=timeout)
+            totals.append(1)
+    return totals
 
 
 def allow(subject: str, limit: int, seconds: int) -> bool:
     """Count one attempt for ``subject``; False once it exceeds ``limit`` per ``seconds``."""
-    return not _hit(subject, limit, seconds)
+    return _counts([(subject, seconds)])[0] <= limit
 
 
 def rate_limit_reason(*, ip_hash: str, petition_id: int) -> str:
     """Count a sign attempt against every configured limit; the review reason if over one.
 
-    All four counters advance on every attempt, so a sustained flood is seen even while
-    its bursts are being held.
+    All counters advance on every attempt, so a sustained flood is seen even while its
+    bursts are being held.
     """
     limits = settings.PETITIONS_RATE_LIMITS
     checks = [
@@ -80,14 +88,18 @@ def rate_limit_reason(*, ip_hash: str, petition_id: int) -> str:
         ("petition_burst", f"petition:{petition_id}", Signature.ReviewReason.RATE_PETITION),
         ("petition_sustained", f"petition:{petition_id}", Signature.ReviewReason.RATE_PETITION),
     ]
-    reason = ""
-    for name, subject, why in checks:
-        limit = limits.get(name)
-        if not limit or (subject.startswith("ip:") and not ip_hash):
-            continue
-        if _hit(subject, *limit) and not reason:
-            reason = why
-    return reason
+    active = [
+        (limits[name], subject, why)
+        for name, subject, why in checks
+        if limits.get(name) and (ip_hash or not subject.startswith("ip:"))
+    ]
+    if not active:
+        return ""
+    totals = _counts([(subject, seconds) for (_, seconds), subject, _ in active])
+    for ((limit, _), _, why), total in zip(active, totals, strict=True):
+        if total > limit:
+            return why
+    return ""
 
 
 # The proof-of-work challenge (ALTCHA, protocol v1: find n with SHA-256(salt + n) equal

@@ -6,6 +6,7 @@ together or not at all. ``docs/architecture.md`` ("Petitions") explains why the 
 ``F()`` update is the default and when to switch to sharded counting.
 """
 
+from django.db import connection
 from django.db.models import F, OuterRef, Subquery, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -23,6 +24,9 @@ def add(petition_id: int, delta: int) -> None:
     if not delta:
         return
     now = timezone.now()
+    if delta > 0 and connection.vendor == "postgresql":
+        _add_and_mark_postgresql(petition_id, delta, now)
+        return
     new_count = F("signature_count") + delta
     if delta < 0:
         # Never below zero, even if the count had drifted; reconcile_counts repairs drift.
@@ -38,3 +42,30 @@ def mark_milestones(petition_id: int, *, now=None) -> int:
     return Milestone.objects.filter(
         petition_id=petition_id, reached_at__isnull=True, threshold__lte=Subquery(current)
     ).update(reached_at=now or timezone.now())
+
+
+def _add_and_mark_postgresql(petition_id: int, delta: int, now) -> None:
+    """The count and the milestones in one statement: one round trip on the hot path.
+
+    Signing and confirming call this thousands of times a second at peak, so it saves
+    the second statement that ``add()`` runs elsewhere (same effect, written in SQL).
+    """
+    petitions = Petition._meta.db_table
+    milestones = Milestone._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH counted AS (
+                UPDATE {petitions}
+                SET signature_count = signature_count + %s, count_updated_at = %s
+                WHERE id = %s
+                RETURNING id, signature_count
+            )
+            UPDATE {milestones} AS milestone SET reached_at = %s
+            FROM counted
+            WHERE milestone.petition_id = counted.id
+              AND milestone.reached_at IS NULL
+              AND milestone.threshold <= counted.signature_count
+            """,  # noqa: S608 - table names come from the models, values are parameters
+            [delta, now, petition_id, now],
+        )

@@ -1,7 +1,10 @@
+from functools import cache
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
+from django_countries import countries
+from django_countries.fields import CountryField, LazyTypedChoiceField
 
 from accounts import notices
 from accounts.models import Supporter
@@ -12,6 +15,18 @@ from .models import Petition, Signature
 
 NAME_MAX_LENGTH = 100
 COMMENT_MAX_LENGTH = 500
+
+
+@cache
+def _country_codes() -> frozenset[str]:
+    return frozenset(code for code, _name in countries)
+
+
+class CountryChoiceField(LazyTypedChoiceField):
+    """The country list, checked with a set look-up instead of a scan of 250 choices."""
+
+    def valid_value(self, value) -> bool:
+        return str(value) in _country_codes()
 
 
 def _clean_name(value: str) -> str:
@@ -46,6 +61,7 @@ class SignForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     country = CountryField(blank_label=_("Choose your country")).formfield(
+        choices_form_class=CountryChoiceField,
         label=_("Country"),
         error_messages={"invalid_choice": _("Choose a country from the list.")},
     )

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts import notices
 from accounts.models import ConsentRecord, Supporter
-from accounts.services import get_or_create_supporter, record_consent
+from accounts.services import record_consent
 from lib.states import check_transition
 from lib.text import canonical_email, email_key
 
@@ -59,21 +59,31 @@ def _lock_mailbox(key: str) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, signed=True)])
 
 
-def _supporter_for(address: str, details: dict, language: str) -> Supporter:
+def _mailbox_supporters(address: str, key: str, petition: Petition) -> list[Supporter]:
+    """Every supporter of one mailbox, each marked with whether they signed ``petition``.
+
+    One query answers both questions the sign path asks: has this mailbox signed, and
+    which supporter is it.
+    """
+    signed = Signature.objects.filter(petition=petition, supporter=OuterRef("pk"))
+    return list(
+        Supporter.objects.filter(Q(email_key=key) | Q(email=address))
+        .annotate(has_signed=Exists(signed))
+        .order_by("pk")
+    )
+
+
+def _supporter_for(address: str, known: list[Supporter], details: dict, language: str) -> Supporter:
     """The supporter for an address: the exact one, else one of the same mailbox, else new.
 
     An existing supporter's name and country are filled in only where blank: anyone can
     type anyone's address, so an unconfirmed form must not rename a known person.
     """
-    supporter = Supporter.objects.filter(email=address).first()
+    supporter = next((s for s in known if s.email == address), None) or next(iter(known), None)
     if supporter is None:
-        supporter = Supporter.objects.same_mailbox(address).order_by("pk").first()
-    if supporter is None:
-        supporter, created = get_or_create_supporter(
-            email=address, defaults={**details, "language": language}
-        )
-        if created:
-            return supporter
+        # Another kind of action (a letter, an account) may create this address at the
+        # same moment; sign_petition then tries again and finds it.
+        return Supporter.objects.create(email=address, language=language, **details)
     blanks = [field for field, value in details.items() if value and not getattr(supporter, field)]
     for field in blanks:
         setattr(supporter, field, details[field])
@@ -82,7 +92,6 @@ def _supporter_for(address: str, details: dict, language: str) -> Supporter:
     return supporter
 
 
-@transaction.atomic
 def sign_petition(
     *,
     petition: Petition,
@@ -123,16 +132,45 @@ def sign_petition(
 
     Raises PetitionNotOpen when the petition takes no signatures.
     """
+    arguments = dict(locals())
+    try:
+        return _sign(**arguments)
+    except IntegrityError:
+        # The address's Supporter was created by another kind of action between our
+        # look-up and our insert (signers of one mailbox queue on the lock, others do
+        # not). The transaction is rolled back; the second try finds the supporter.
+        return _sign(**arguments)
+
+
+@transaction.atomic
+def _sign(
+    *,
+    petition: Petition,
+    email: str,
+    first_name: str,
+    last_name: str,
+    country: str,
+    postcode: str,
+    city: str,
+    display: str,
+    comment: str,
+    wants_updates: bool,
+    source: str,
+    ip_hash: str,
+    language: str,
+    verified_supporter: Supporter | None,
+    review_reason: str,
+) -> SignResult:
     if not petition.is_open:
         raise PetitionNotOpen(petition.slug)
     address = canonical_email(verified_supporter.email if verified_supporter else email)
     key = email_key(address)
     _lock_mailbox(key)
 
-    existing = (
-        Signature.objects.filter(petition=petition, supporter__email_key=key).order_by("pk").first()
-    )
-    if existing is not None:
+    known = _mailbox_supporters(address, key, petition)
+    signer = next((s for s in known if s.has_signed), None)
+    if signer is not None:
+        existing = Signature.objects.get(petition=petition, supporter=signer)
         return _repeat(existing, verified=verified_supporter is not None)
 
     details = {"first_name": first_name, "last_name": last_name, "country": country}
@@ -143,7 +181,7 @@ def sign_petition(
         supporter.save(update_fields=[*details, "updated_at"])
     else:
         supporter = _supporter_for(
-            address, {**details, "postcode": postcode, "city": city}, language
+            address, known, {**details, "postcode": postcode, "city": city}, language
         )
 
     now = timezone.now()
@@ -156,28 +194,24 @@ def sign_petition(
         status = Signature.Status.CONFIRMED
     else:
         status = Signature.Status.PENDING
-    try:
-        with transaction.atomic():
-            signature = Signature.objects.create(
-                petition=petition,
-                supporter=supporter,
-                status=status,
-                review_reason=review_reason,
-                display=display,
-                comment=comment,
-                country=country,
-                postcode=postcode,
-                city=city,
-                source=source,
-                wants_updates=wants_updates,
-                ip_hash=ip_hash,
-                created_at=now,
-                confirmed_at=confirmed_at,
-            )
-    except IntegrityError:
-        # The same Supporter signed in a transaction the mailbox lock did not cover.
-        existing = Signature.objects.get(petition=petition, supporter=supporter)
-        return _repeat(existing, verified=verified_supporter is not None)
+    # No savepoint: under the mailbox lock nobody else can sign for this supporter
+    # until we commit, so the unique constraint is only a backstop here.
+    signature = Signature.objects.create(
+        petition=petition,
+        supporter=supporter,
+        status=status,
+        review_reason=review_reason,
+        display=display,
+        comment=comment,
+        country=country,
+        postcode=postcode,
+        city=city,
+        source=source,
+        wants_updates=wants_updates,
+        ip_hash=ip_hash,
+        created_at=now,
+        confirmed_at=confirmed_at,
+    )
 
     source_label = consent_source(petition)
     record_consent(

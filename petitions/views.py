@@ -6,7 +6,6 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -51,12 +50,16 @@ class ShareLink:
     url: str
 
 
-def _get_petition_for_user(request, slug: str) -> Petition:
-    """A public petition for everyone; a draft (or one in a draft campaign) for its managers."""
-    petition = get_object_or_404(
-        Petition.objects.select_related("campaign").prefetch_related("milestones", "targets"),
-        slug=slug,
-    )
+def _get_petition_for_user(request, slug: str, *, for_page: bool = True) -> Petition:
+    """A public petition for everyone; a draft (or one in a draft campaign) for its managers.
+
+    ``for_page`` also loads what the page shows (milestones, officials); the sign POST
+    needs neither unless it has to show the form again.
+    """
+    petitions = Petition.objects.select_related("campaign")
+    if for_page:
+        petitions = petitions.prefetch_related("milestones", "targets")
+    petition = get_object_or_404(petitions, slug=slug)
     if petition.is_public or roles.can_manage_campaign(request.user, petition.campaign):
         return petition
     raise Http404("No petition at this address.")
@@ -88,16 +91,15 @@ def _counter(petition: Petition) -> Counter:
 
 def _cached_counter(slug: str) -> Counter:
     """The public counter, shared for a few seconds by every reader of count.json."""
-    key = f"petitions:counter:{slug}"
-    counter = cache.get(key)
+    key = page_cache.counter_key(slug)
+    counter = page_cache.cached(key)
     if counter is None:
         petition = get_object_or_404(
             Petition.objects.public().select_related("campaign").prefetch_related("milestones"),
             slug=slug,
         )
         counter = _counter(petition)
-        if settings.PETITIONS_PAGE_CACHE_SECONDS > 0:
-            cache.set(key, counter, timeout=settings.PETITIONS_PAGE_CACHE_SECONDS)
+        page_cache.remember(key, counter, settings.PETITIONS_PAGE_CACHE_SECONDS)
     return counter
 
 
@@ -217,7 +219,7 @@ def petition_detail(request, slug):
 
 @require_POST
 def sign(request, slug):
-    petition = _get_petition_for_user(request, slug)
+    petition = _get_petition_for_user(request, slug, for_page=False)
     supporter = _verified_supporter(request)
     if not petition.is_open:
         notice = _("This petition is not taking signatures, so nothing was saved.")

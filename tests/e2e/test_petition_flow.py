@@ -1,10 +1,16 @@
 import re
 
+import pytest
 from playwright.sync_api import expect
 
-from petitions import services
+from petitions import page_cache, services
 from petitions.models import Signature
 from tests.factories import CampaignFactory, PetitionFactory, SignatureFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_copies():
+    page_cache.clear_local()  # the live server shares this process's page copies
 
 
 def test_supporter_signs_confirms_from_the_dev_mailbox_and_sees_the_count_rise(

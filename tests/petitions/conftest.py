@@ -3,12 +3,21 @@ tests of the challenge itself set PETITIONS_CHALLENGE back to True."""
 
 import pytest
 
+from petitions import page_cache
 from tests.factories import MilestoneFactory, PetitionFactory
 
 
 @pytest.fixture(autouse=True)
 def _challenge_off(settings):
     settings.PETITIONS_CHALLENGE = False
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_copies():
+    """Workers keep page copies for a few seconds; each test starts without any."""
+    page_cache.clear_local()
+    yield
+    page_cache.clear_local()
 
 
 @pytest.fixture

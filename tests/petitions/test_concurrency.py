@@ -9,14 +9,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core import mail
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Supporter
 from petitions import services, tokens
 from petitions.models import Signature
-from tests.factories import SignatureFactory
+from tests.factories import SignatureFactory, SupporterFactory
 from tests.petitions.conftest import form_data
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -100,6 +100,36 @@ def test_two_hundred_distinct_signers_give_a_count_of_exactly_two_hundred(petiti
     assert petition.signature_count == 200
     assert Signature.objects.counted().count() == 200
     assert services.reconcile_counts(fix=False) == []
+
+
+def test_a_supporter_created_by_another_action_at_the_same_moment_is_reused(petition):
+    inserted, release = threading.Event(), threading.Event()
+
+    def other_action() -> None:
+        # Another kind of action creates the Supporter and commits a moment later,
+        # after the signer has looked the address up and found nothing.
+        try:
+            with transaction.atomic():
+                SupporterFactory(email="jiwoo@example.org")
+                inserted.set()
+                release.wait(timeout=10)
+        finally:
+            connections.close_all()
+
+    other = threading.Thread(target=other_action)
+    other.start()
+    inserted.wait(timeout=10)
+    timer = threading.Timer(0.5, release.set)
+    timer.start()
+
+    result = services.sign_petition(
+        petition=petition, email="jiwoo@example.org", first_name="Ji-woo", country="KR"
+    )
+
+    other.join()
+    assert result.created is True
+    assert Supporter.objects.count() == 1
+    assert result.signature.supporter == Supporter.objects.get()
 
 
 def test_many_presses_of_one_confirm_button_count_once(petition):
