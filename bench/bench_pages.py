@@ -16,6 +16,10 @@ def main(argv: list[str]) -> None:
         for label, path in [
             ("home page", "/"),
             ("campaign page", "/campaigns/reform-the-national-security-law/"),
+            # A first-time visitor (no cookies): the shared copy, with a fresh CSRF
+            # token punched in.
+            ("petition page", "/petitions/free-the-prisoners-of-conscience/"),
+            ("count.json", "/petitions/free-the-prisoners-of-conscience/count.json"),
         ]:
             result = common.wrk(f"{base}{path}", seconds=seconds)
             rows.append(
