@@ -337,6 +337,9 @@ PETITIONS_CHALLENGE_HMAC_KEY = env_str("PETITIONS_CHALLENGE_HMAC_KEY")  # defaul
 PETITIONS_PAGE_CACHE_SECONDS = env_int("PETITIONS_PAGE_CACHE_SECONDS", 10)
 # Cache-Control max-age of count.json and the counter fragment.
 PETITIONS_COUNT_MAX_AGE = env_int("PETITIONS_COUNT_MAX_AGE", 15)
+# 0: count on the petition row. N > 0: spread increments over N rows per petition, for
+# thousands of counted signatures a second on one petition (docs/architecture.md).
+PETITIONS_COUNTER_SHARDS = env_int("PETITIONS_COUNTER_SHARDS", 0)
 # A form without a valid CSRF token (the sign form above all) gets a page that says
 # nothing was saved and how to try again.
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"

@@ -16,14 +16,14 @@ class MilestoneInline(admin.TabularInline):
 
 @admin.register(Petition)
 class PetitionAdmin(admin.ModelAdmin):
-    list_display = ["title", "campaign", "status", "signature_count", "goal", "closes_at"]
+    list_display = ["title", "campaign", "status", "signatures", "goal", "closes_at"]
     list_filter = ["status", "campaign"]
     search_fields = ["title", "slug", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["targets"]
     readonly_fields = [
         "status",
-        "signature_count",
+        "signatures",
         "count_updated_at",
         "published_at",
         "delivered_at",
@@ -32,6 +32,13 @@ class PetitionAdmin(admin.ModelAdmin):
     ]
     inlines = [MilestoneInline]
     actions = ["open_petitions", "close_petitions", "mark_delivered"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_current_count()
+
+    @admin.display(description=_("signatures"))
+    def signatures(self, petition) -> int:
+        return petition.current_count
 
     def _move(self, request, queryset, status):
         moved = 0

@@ -13,7 +13,12 @@ from .models import Petition, Signature
 
 def petition_actions(campaign) -> list[Action]:
     """The campaign's petitions that take signatures now, for its page and "what next"."""
-    petitions = Petition.objects.filter(campaign=campaign).open().prefetch_related("milestones")
+    petitions = (
+        Petition.objects.filter(campaign=campaign)
+        .open()
+        .with_current_count()
+        .prefetch_related("milestones")
+    )
     return [
         Action(
             kind="petition",
@@ -21,7 +26,7 @@ def petition_actions(campaign) -> list[Action]:
             summary=petition.summary,
             url=petition.get_absolute_url(),
             call_to_action=_("Sign the petition"),
-            count=petition.signature_count,
+            count=petition.current_count,
             goal=petition.next_milestone(),
             key=f"petition:{petition.pk}",
         )

@@ -1,5 +1,6 @@
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Max, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +13,14 @@ from lib.text import initials, render_markdown
 
 
 class PetitionQuerySet(models.QuerySet):
+    def with_current_count(self) -> "PetitionQuerySet":
+        """Annotate what ``current_count`` needs, so a list costs one query."""
+        shards = CountShard.objects.filter(petition=OuterRef("pk")).order_by().values("petition")
+        return self.annotate(
+            shard_total=Coalesce(Subquery(shards.annotate(total=Sum("delta")).values("total")), 0),
+            shard_updated_at=Subquery(shards.annotate(last=Max("updated_at")).values("last")),
+        )
+
     def public(self) -> "PetitionQuerySet":
         """Petitions anyone may see: published, in a campaign that is live or archived."""
         return self.filter(
@@ -87,7 +96,9 @@ class Petition(models.Model):
         _("town or city"), max_length=10, choices=FieldUse.choices, default=FieldUse.OFF
     )
     # Confirmed signatures only. Changed in the same transaction as every status move
-    # (petitions.services.change_signature_status); reconcile_counts proves it.
+    # (petitions.services.change_signature_status); reconcile_counts proves it. With
+    # sharded counting (PETITIONS_COUNTER_SHARDS) part of the count sits in CountShard
+    # rows: read it as ``current_count``.
     signature_count = models.PositiveIntegerField(_("signatures"), default=0, editable=False)
     count_updated_at = models.DateTimeField(_("count changed"), null=True, editable=False)
     position = models.PositiveIntegerField(_("position"), default=0)
@@ -171,9 +182,27 @@ class Petition(models.Model):
             fields.append("delivered_at")
         self.save(update_fields=fields)
 
+    def _shard_figures(self) -> tuple[int, object]:
+        if not hasattr(self, "shard_total"):
+            figures = self.count_shards.aggregate(total=Sum("delta"), last=Max("updated_at"))
+            self.shard_total = figures["total"] or 0
+            self.shard_updated_at = figures["last"]
+        return self.shard_total, self.shard_updated_at
+
+    @property
+    def current_count(self) -> int:
+        """The exact count: the column plus whatever sits in counter shards."""
+        return self.signature_count + self._shard_figures()[0]
+
+    @property
+    def current_count_changed_at(self):
+        """When the count last changed, shards included."""
+        moments = [m for m in (self.count_updated_at, self._shard_figures()[1]) if m]
+        return max(moments) if moments else None
+
     def next_milestone(self, count: int | None = None) -> int:
         """The next threshold to reach: the smallest milestone above the count, else the goal."""
-        count = self.signature_count if count is None else count
+        count = self.current_count if count is None else count
         thresholds = sorted(m.threshold for m in self.milestones.all())
         for threshold in thresholds:
             if threshold > count:
@@ -207,6 +236,32 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.threshold:,}"
+
+
+class CountShard(models.Model):
+    """Part of a petition's count, when counting is sharded (PETITIONS_COUNTER_SHARDS > 0).
+
+    Each increment goes to one of N rows chosen at random, so N transactions can count
+    at once instead of queueing on the petition row; the count is the petition's
+    column plus the sum of its shards. reconcile_counts folds them back to zero.
+    """
+
+    petition = models.ForeignKey(
+        Petition, verbose_name=_("petition"), on_delete=models.CASCADE, related_name="count_shards"
+    )
+    shard = models.PositiveSmallIntegerField(_("shard"))
+    delta = models.BigIntegerField(_("signatures"), default=0)
+    updated_at = models.DateTimeField(_("changed"), null=True)
+
+    class Meta:
+        verbose_name = _("count shard")
+        verbose_name_plural = _("count shards")
+        constraints = [
+            models.UniqueConstraint(fields=["petition", "shard"], name="count_shard_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id}/{self.shard}: {self.delta}"
 
 
 class SignatureQuerySet(models.QuerySet):

@@ -423,20 +423,19 @@ class Drift:
 def reconcile_counts(*, fix: bool = True) -> list[Drift]:
     """Recount every petition from its rows; return the petitions whose count drifted.
 
-    Each petition is recounted under its row lock, so a confirmation running at the same
-    time either finished before (and is in the recount) or waits and adds to the fixed
-    value. With ``fix`` the stored count is set to the recount.
+    Each petition is recounted under its row lock (and its shards' locks), so a
+    confirmation running at the same time either finished before (and is in the
+    recount) or waits and adds to the fixed value. With ``fix`` the stored count is set
+    to the recount and any counter shards are folded back to zero.
     """
     drifts = []
     for petition_id in Petition.objects.order_by("pk").values_list("pk", flat=True):
         with transaction.atomic():
             petition = Petition.objects.select_for_update().get(pk=petition_id)
+            stored = petition.current_count
             actual = Signature.objects.filter(petition_id=petition_id).counted().count()
-            if actual != petition.signature_count:
-                drifts.append(Drift(petition, petition.signature_count, actual))
-                if fix:
-                    Petition.objects.filter(pk=petition_id).update(
-                        signature_count=actual, count_updated_at=timezone.now()
-                    )
-                    counting.mark_milestones(petition_id)
+            if actual != stored:
+                drifts.append(Drift(petition, stored, actual))
+            if fix and (actual != stored or petition.shard_total):
+                counting.reset(petition_id, actual)  # also folds the shards back
     return drifts

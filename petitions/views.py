@@ -56,7 +56,7 @@ def _get_petition_for_user(request, slug: str, *, for_page: bool = True) -> Peti
     ``for_page`` also loads what the page shows (milestones, officials); the sign POST
     needs neither unless it has to show the form again.
     """
-    petitions = Petition.objects.select_related("campaign")
+    petitions = Petition.objects.select_related("campaign").with_current_count()
     if for_page:
         petitions = petitions.prefetch_related("milestones", "targets")
     petition = get_object_or_404(petitions, slug=slug)
@@ -81,10 +81,10 @@ def _verified_supporter(request) -> Supporter | None:
 
 def _counter(petition: Petition) -> Counter:
     return Counter(
-        count=petition.signature_count,
+        count=petition.current_count,
         goal=petition.goal,
         next_milestone=petition.next_milestone(),
-        updated_at=petition.count_updated_at,
+        updated_at=petition.current_count_changed_at,
         live=petition.is_open,
     )
 
@@ -95,7 +95,10 @@ def _cached_counter(slug: str) -> Counter:
     counter = page_cache.cached(key)
     if counter is None:
         petition = get_object_or_404(
-            Petition.objects.public().select_related("campaign").prefetch_related("milestones"),
+            Petition.objects.public()
+            .select_related("campaign")
+            .with_current_count()
+            .prefetch_related("milestones"),
             slug=slug,
         )
         counter = _counter(petition)
@@ -192,7 +195,11 @@ def _detail_context(
 @require_safe
 def petition_list(request):
     petitions = (
-        Petition.objects.public().open().select_related("campaign").prefetch_related("milestones")
+        Petition.objects.public()
+        .open()
+        .select_related("campaign")
+        .with_current_count()
+        .prefetch_related("milestones")
     )
     return render(request, "petitions/petition_list.html", {"petitions": petitions})
 
