@@ -91,6 +91,19 @@ def test_sign_petition_sends_the_confirmation_email_after_commit(petition, sign)
     assert "http://testserver/petitions/withdraw/" in message.body
 
 
+def test_confirmation_email_shows_names_and_titles_as_written_and_escapes_html(campaign, sign):
+    petition = PetitionFactory(campaign=campaign, title="Workers' rights <now>")
+
+    sign(petition, first_name="O'Brien <b>")
+
+    message = mail.outbox[0]
+    html = message.alternatives[0][0]
+    assert message.subject == "Please confirm your signature: Workers' rights <now>"
+    assert message.body.startswith("Hello O'Brien <b>,")
+    assert "Hello O&#x27;Brien &lt;b&gt;," in html
+    assert "<b>," not in html
+
+
 def test_sign_petition_with_updates_ticked_records_both_consents(petition, sign):
     result = sign(petition, wants_updates=True)
 

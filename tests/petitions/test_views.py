@@ -311,6 +311,14 @@ def test_thanks_page_offers_share_links_and_the_next_action(client, petition, ca
     assert "Share this petition" in response.content.decode()
 
 
+def test_thanks_page_of_a_draft_is_not_found(client, campaign):
+    draft = PetitionFactory(campaign=campaign, status=Petition.Status.DRAFT)
+
+    response = client.get(reverse("petitions:thanks", args=[draft.slug]))
+
+    assert response.status_code == 404
+
+
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
@@ -811,6 +819,24 @@ def test_fresh_email_is_rate_limited(post, petition):
 
     assert without_csrf_tokens(first.content) == without_csrf_tokens(second.content)
     assert len(mail.outbox) == 1
+
+
+def test_fresh_email_for_a_tampered_link_is_refused(post, petition):
+    signature = SignatureFactory(petition=petition, status="pending", confirmed_at=None)
+    token = tokens.make_confirm_token(signature)
+
+    response = post(reverse("petitions:resend", args=[token[:-2] + "xx"]))
+
+    assert response.status_code == 404
+    assert mail.outbox == []
+
+
+def test_fresh_email_only_accepts_post(client, petition):
+    signature = SignatureFactory(petition=petition, status="pending", confirmed_at=None)
+
+    response = client.get(reverse("petitions:resend", args=[tokens.make_confirm_token(signature)]))
+
+    assert response.status_code == 405
 
 
 def test_fresh_email_is_not_sent_for_a_confirmed_signature(post, petition):
