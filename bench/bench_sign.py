@@ -68,14 +68,20 @@ def main(argv: list[str]) -> None:
     run = f"r{int(time.time())}"
     load = {"seconds": seconds, "connections": connections, "script": SCRIPT}
 
-    with common.gunicorn(env, "bench.reference_wsgi:application") as base:
+    info: dict = {}
+    with common.gunicorn(env, "bench.reference_wsgi:application", info=info) as base:
+        common.wrk(f"{base}/healthz", seconds=1)  # every worker booted before measuring
+        before = common.workers_cpu_seconds(info["pid"])
         reference = common.wrk(
             f"{base}/sign", **load, env={"SIGN_PATH": "/sign", "SIGN_PREFIX": f"{run}-ref"}
         )
+        reference["cpu_s"] = common.workers_cpu_seconds(info["pid"]) - before
     served: collections.Counter = collections.Counter()
-    with common.gunicorn(env, statuses=served) as base:
+    with common.gunicorn(env, statuses=served, info=info) as base:
         path = f"/petitions/{PETITION}/sign/"
         token, cookie = _csrf(f"{base}/petitions/{PETITION}/")
+        common.wrk(f"{base}/healthz", seconds=1)
+        before = common.workers_cpu_seconds(info["pid"])
         with _lock_sampler(env) as locks:
             sori = common.wrk(
                 f"{base}{path}",
@@ -87,6 +93,7 @@ def main(argv: list[str]) -> None:
                     "SIGN_PREFIX": run,
                 },
             )
+        sori["cpu_s"] = common.workers_cpu_seconds(info["pid"]) - before
     output = common.manage(env, "shell", "-c", CHECK, capture_output=True, text=True).stdout
     check = json.loads(next(x[7:] for x in output.splitlines() if x.startswith("RESULT ")))
 
@@ -96,6 +103,7 @@ def main(argv: list[str]) -> None:
             "endpoint": "Sori sign_petition",
             **_figures(sori),
             "ratio": sori["ok_rps"] / reference["ok_rps"] if reference["ok_rps"] else 0.0,
+            "CPU ratio": reference["cpu_ms"] / sori["cpu_ms"] if sori["cpu_ms"] else 0.0,
         },
     ]
     db = "PostgreSQL" if common.is_postgres(env) else "SQLite"
@@ -120,6 +128,10 @@ def main(argv: list[str]) -> None:
             f"({100 * locks['waiting'] / locks['samples']:.0f}%); mean busy backends "
             f"{locks['active'] / locks['samples']:.1f}"
         )
+    print(
+        "  CPU ratio: the reference's worker CPU per request over Sori's (the database's\n"
+        "  CPU is not included); steadier than req/s when others share the machine."
+    )
     print(
         f"  Targets: ratio >= 0.5 with zero 5xx. Peak RSS of wrk/gunicorn children: "
         f"{common.peak_rss_mb(children=True):,.0f} MB"
@@ -175,6 +187,7 @@ def _csrf(url: str) -> tuple[str, str]:
 
 
 def _figures(result: dict) -> dict:
+    result["cpu_ms"] = 1000 * result["cpu_s"] / result["requests"] if result["requests"] else 0
     return {
         "signed/s": result["ok_rps"],
         "p50 ms": result["p50_ms"],
@@ -183,4 +196,5 @@ def _figures(result: dict) -> dict:
         "4xx": result["status_4xx"],
         "5xx": result["status_5xx"],
         "socket errors": result["socket_errors"],
+        "worker CPU ms/req": result["cpu_ms"],
     }

@@ -94,11 +94,13 @@ def gunicorn(
     app: str = "config.wsgi",
     workers: int = 4,
     statuses: collections.Counter | None = None,
+    info: dict | None = None,
 ) -> Iterator[str]:
     """Serve ``app`` with gunicorn on a free port; yields the base URL.
 
     The access log (one status code per line) is read as it comes, so the pipe never
     fills and stalls the workers; ``statuses``, if given, counts the codes served.
+    ``info``, if given, receives the master's ``pid`` (see ``workers_cpu_seconds``).
     """
     port = free_port()
     process = subprocess.Popen(
@@ -124,6 +126,8 @@ def gunicorn(
         stderr=subprocess.STDOUT,
         text=True,
     )
+    if info is not None:
+        info["pid"] = process.pid
     counts = statuses if statuses is not None else collections.Counter()
     reader = threading.Thread(target=_read_access_log, args=(process.stdout, counts), daemon=True)
     reader.start()
@@ -193,6 +197,24 @@ def wrk(
         if line.startswith("JSON "):
             return json.loads(line[5:])
     raise RuntimeError(f"wrk printed no report:\n{output}")
+
+
+def workers_cpu_seconds(master_pid: int) -> float:
+    """CPU time (user + system) used so far by the worker processes of a gunicorn master.
+
+    On a shared machine requests/s move with everyone else's load; CPU time per request
+    moves much less, so benchmarks print both.
+    """
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master_pid:  # ppid
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
 
 
 def peak_rss_mb(children: bool = False) -> float:

@@ -56,9 +56,9 @@ def _get_petition_for_user(request, slug: str, *, for_page: bool = True) -> Peti
     ``for_page`` also loads what the page shows (milestones, officials); the sign POST
     needs neither unless it has to show the form again.
     """
-    petitions = Petition.objects.select_related("campaign").with_current_count()
+    petitions = Petition.objects.select_related("campaign")
     if for_page:
-        petitions = petitions.prefetch_related("milestones", "targets")
+        petitions = petitions.with_current_count().prefetch_related("milestones", "targets")
     petition = get_object_or_404(petitions, slug=slug)
     if petition.is_public or roles.can_manage_campaign(request.user, petition.campaign):
         return petition
