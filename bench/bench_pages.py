@@ -16,6 +16,18 @@ def main(argv: list[str]) -> None:
         reference = common.wrk(f"{base}/hello", seconds=seconds)
         reference["cpu_s"] = common.workers_cpu_seconds(info["pid"]) - before
     rows.append({"endpoint": "reference: bare hello view", **_figures(reference)})
+    with common.gunicorn(env, "bench.floor_wsgi:application", info=info) as base:
+        for label, path in [
+            ("floor: hello through Sori's middleware", "/hello"),
+            ("floor: the same, handing out a CSRF token", "/hello-token"),
+        ]:
+            common.wrk(f"{base}{path}", seconds=1)
+            before = common.workers_cpu_seconds(info["pid"])
+            result = common.wrk(f"{base}{path}", seconds=seconds)
+            result["cpu_s"] = common.workers_cpu_seconds(info["pid"]) - before
+            rows.append(
+                {"endpoint": label, **_figures(result), "ratio": result["rps"] / reference["rps"]}
+            )
     with common.gunicorn(env, info=info) as base:
         for label, path in [
             ("home page", "/"),
