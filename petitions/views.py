@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
@@ -304,6 +304,8 @@ def counter_fragment(request, slug):
         request, f"{DETAIL_TEMPLATE}#counter", {"counter": counter, "counter_slug": slug}
     )
     patch_cache_control(response, public=True, max_age=settings.PETITIONS_COUNT_MAX_AGE)
+    # Its words follow the language, which a cookie may choose.
+    patch_vary_headers(response, ["Cookie"])
     return response
 
 

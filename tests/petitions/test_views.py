@@ -917,6 +917,7 @@ def test_counter_fragment_is_the_counter_alone_and_keeps_polling(client, petitio
     assert 'hx-trigger="every 30s"' in html
     assert "<html" not in html
     assert response["Cache-Control"] == "public, max-age=15"
+    assert set(response["Vary"].split(", ")) == {"Accept-Language", "Cookie"}
 
 
 def test_counter_fragment_of_a_draft_is_not_found(client, campaign):
