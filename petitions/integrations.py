@@ -1,21 +1,35 @@
 """How petitions plug into shared pages: campaign actions and "my data"."""
 
+from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.personal_data import ActivitySection
 from campaigns.actions import Action
 
-from . import services, tokens
+from . import page_cache, services, tokens
 from .models import Petition, Signature
 
 
 def petition_actions(campaign) -> list[Action]:
-    """The campaign's petitions that take signatures now, for its page and "what next"."""
+    """The campaign's petitions that take signatures now, for its page and "what next".
+
+    Shared for as long as the petition pages are (their counts are as fresh).
+    """
+    key = page_cache.actions_key(campaign.pk, get_language())
+    actions = page_cache.cached(key)
+    if actions is None:
+        actions = _petition_actions(campaign)
+        page_cache.remember(key, actions, settings.PETITIONS_PAGE_CACHE_SECONDS)
+    return actions
+
+
+def _petition_actions(campaign) -> list[Action]:
     petitions = (
         Petition.objects.filter(campaign=campaign)
         .open()
+        .defer("body", "body_html")
         .with_current_count()
         .prefetch_related("milestones")
     )

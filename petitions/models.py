@@ -126,8 +126,8 @@ class Petition(models.Model):
         # because the cache module renders templates that use this model.
         from . import page_cache
 
-        slug = self.slug
-        transaction.on_commit(lambda: page_cache.invalidate(slug))
+        slug, campaign_id = self.slug, self.campaign_id
+        transaction.on_commit(lambda: page_cache.invalidate(slug, campaign_id=campaign_id))
 
     def get_absolute_url(self) -> str:
         return reverse("petitions:detail", args=[self.slug])

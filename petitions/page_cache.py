@@ -104,8 +104,15 @@ def counter_key(slug: str) -> str:
     return f"petitions:counter:{slug}"
 
 
-def invalidate(slug: str) -> None:
-    forget([_key(slug, code) for code, _name in settings.LANGUAGES] + [counter_key(slug)])
+def actions_key(campaign_id: int, language: str) -> str:
+    return f"petitions:actions:{campaign_id}:{language}"
+
+
+def invalidate(slug: str, *, campaign_id: int | None = None) -> None:
+    keys = [_key(slug, code) for code, _name in settings.LANGUAGES] + [counter_key(slug)]
+    if campaign_id is not None:
+        keys += [actions_key(campaign_id, code) for code, _name in settings.LANGUAGES]
+    forget(keys)
 
 
 def template_request(request: HttpRequest) -> HttpRequest:

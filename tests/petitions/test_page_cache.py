@@ -147,3 +147,19 @@ def test_a_draft_is_never_cached_for_its_manager(client, bob, campaign):
 
     assert page_cache.get("draft-one", "en") is None
     assert Client().get(draft.get_absolute_url()).status_code == 404
+
+
+def test_campaign_page_petitions_are_shared_and_dropped_on_edit(
+    client, petition, campaign, django_capture_on_commit_callbacks
+):
+    client.get(campaign.get_absolute_url())
+    from tests.factories import PetitionFactory
+
+    PetitionFactory(campaign=campaign, title="A new petition")
+    shared = client.get(campaign.get_absolute_url())
+    with django_capture_on_commit_callbacks(execute=True):
+        petition.save()
+    fresh = client.get(campaign.get_absolute_url())
+
+    assert [a.title for a in shared.context["actions"]] == ["Free them now"]
+    assert sorted(a.title for a in fresh.context["actions"]) == ["A new petition", "Free them now"]
