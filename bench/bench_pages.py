@@ -9,15 +9,38 @@ def main(argv: list[str]) -> None:
     common.manage(env, "seed_demo", "--force", stdout=common.subprocess.DEVNULL)
     seconds = 10
     rows = []
-    with common.gunicorn(env, "bench.reference_wsgi:application") as base:
+    info: dict = {}
+    with common.gunicorn(env, "bench.reference_wsgi:application", info=info) as base:
+        common.wrk(f"{base}/hello", seconds=1)  # every worker booted before measuring
+        before = common.workers_cpu_seconds(info["pid"])
         reference = common.wrk(f"{base}/hello", seconds=seconds)
+        reference["cpu_s"] = common.workers_cpu_seconds(info["pid"]) - before
     rows.append({"endpoint": "reference: bare hello view", **_figures(reference)})
-    with common.gunicorn(env) as base:
+    with common.gunicorn(env, "bench.floor_wsgi:application", info=info) as base:
+        for label, path in [
+            ("floor: hello through Sori's middleware", "/hello"),
+            ("floor: the same, handing out a CSRF token", "/hello-token"),
+        ]:
+            common.wrk(f"{base}{path}", seconds=1)
+            before = common.workers_cpu_seconds(info["pid"])
+            result = common.wrk(f"{base}{path}", seconds=seconds)
+            result["cpu_s"] = common.workers_cpu_seconds(info["pid"]) - before
+            rows.append(
+                {"endpoint": label, **_figures(result), "ratio": result["rps"] / reference["rps"]}
+            )
+    with common.gunicorn(env, info=info) as base:
         for label, path in [
             ("home page", "/"),
             ("campaign page", "/campaigns/reform-the-national-security-law/"),
+            # A first-time visitor (no cookies): the shared copy, with a fresh CSRF
+            # token punched in.
+            ("petition page", "/petitions/free-the-prisoners-of-conscience/"),
+            ("count.json", "/petitions/free-the-prisoners-of-conscience/count.json"),
         ]:
+            common.wrk(f"{base}{path}", seconds=1)  # warm: first renders, caches
+            before = common.workers_cpu_seconds(info["pid"])
             result = common.wrk(f"{base}{path}", seconds=seconds)
+            result["cpu_s"] = common.workers_cpu_seconds(info["pid"]) - before
             rows.append(
                 {"endpoint": label, **_figures(result), "ratio": result["rps"] / reference["rps"]}
             )
@@ -26,9 +49,11 @@ def main(argv: list[str]) -> None:
 
 
 def _figures(result: dict) -> dict:
+    requests = result["requests"] or 1
     return {
         "req/s": result["rps"],
         "p50 ms": result["p50_ms"],
         "p99 ms": result["p99_ms"],
         "non-2xx": result["non2xx"],
+        "worker CPU ms/req": 1000 * result["cpu_s"] / requests,
     }

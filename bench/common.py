@@ -1,10 +1,11 @@
 """Shared plumbing for benchmarks: a throw-away database, a gunicorn server, wrk, figures.
 
 Benchmarks run against their own database so they never touch development data:
-``sori_bench`` on the PostgreSQL server of ``DATABASE_URL`` when it is set, else a
-SQLite file under var/bench/.
+``<name>_bench`` (``<name>`` from ``DATABASE_URL``, so people sharing one PostgreSQL
+server do not drop each other's) when it is set, else a SQLite file under var/bench/.
 """
 
+import collections
 import contextlib
 import json
 import os
@@ -15,6 +16,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -45,7 +47,8 @@ def bench_env(**extra: str) -> dict[str, str]:
     url = os.environ.get("DATABASE_URL", "")
     if url:
         parts = urlsplit(url)
-        env["DATABASE_URL"] = urlunsplit(parts._replace(path="/sori_bench"))
+        name = parts.path.strip("/") or "sori"
+        env["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}_bench"))
     else:
         VAR.mkdir(parents=True, exist_ok=True)
         env["DATABASE_URL"] = f"sqlite:///{VAR / 'bench.sqlite3'}"
@@ -61,10 +64,11 @@ def reset_database(env: dict[str, str]) -> None:
     """Drop and recreate the benchmark database, then migrate it."""
     if is_postgres(env):
         parts = urlsplit(env["DATABASE_URL"])
+        name = parts.path.strip("/")
         admin = urlunsplit(parts._replace(path="/postgres"))
         for sql in (
-            "DROP DATABASE IF EXISTS sori_bench WITH (FORCE)",
-            "CREATE DATABASE sori_bench",
+            f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+            f'CREATE DATABASE "{name}"',
         ):
             subprocess.run(["psql", admin, "-qc", sql], check=True)
     else:
@@ -85,8 +89,19 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], app: str = "config.wsgi", workers: int = 4) -> Iterator[str]:
-    """Serve ``app`` with gunicorn on a free port; yields the base URL."""
+def gunicorn(
+    env: dict[str, str],
+    app: str = "config.wsgi",
+    workers: int = 4,
+    statuses: collections.Counter | None = None,
+    info: dict | None = None,
+) -> Iterator[str]:
+    """Serve ``app`` with gunicorn on a free port; yields the base URL.
+
+    The access log (one status code per line) is read as it comes, so the pipe never
+    fills and stalls the workers; ``statuses``, if given, counts the codes served.
+    ``info``, if given, receives the master's ``pid`` (see ``workers_cpu_seconds``).
+    """
     port = free_port()
     process = subprocess.Popen(
         [
@@ -111,6 +126,11 @@ def gunicorn(env: dict[str, str], app: str = "config.wsgi", workers: int = 4) ->
         stderr=subprocess.STDOUT,
         text=True,
     )
+    if info is not None:
+        info["pid"] = process.pid
+    counts = statuses if statuses is not None else collections.Counter()
+    reader = threading.Thread(target=_read_access_log, args=(process.stdout, counts), daemon=True)
+    reader.start()
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(base + "/healthz")
@@ -121,6 +141,16 @@ def gunicorn(env: dict[str, str], app: str = "config.wsgi", workers: int = 4) ->
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+        reader.join(timeout=5)
+
+
+def _read_access_log(stream, counts: collections.Counter) -> None:
+    for line in stream:
+        code = line.strip()
+        if code.isdigit():
+            counts[int(code)] += 1
+        elif code:
+            print(f"  gunicorn: {code}", flush=True)
 
 
 def wait_for(url: str, timeout: float = 30) -> None:
@@ -167,6 +197,24 @@ def wrk(
         if line.startswith("JSON "):
             return json.loads(line[5:])
     raise RuntimeError(f"wrk printed no report:\n{output}")
+
+
+def workers_cpu_seconds(master_pid: int) -> float:
+    """CPU time (user + system) used so far by the worker processes of a gunicorn master.
+
+    On a shared machine requests/s move with everyone else's load; CPU time per request
+    moves much less, so benchmarks print both.
+    """
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master_pid:  # ppid
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
 
 
 def peak_rss_mb(children: bool = False) -> float:

@@ -138,7 +138,8 @@ if REDIS_URL:
     parse_redis_url(REDIS_URL)
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's backend, reusing one redis-py client per pool (see lib/cache.py).
+            "BACKEND": "lib.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "sori"),
         }
@@ -349,6 +350,43 @@ DONATION_RATE_LIMIT = env_int("DONATION_RATE_LIMIT", 20)
 # The seam where tests put Stripe's network edge: None for stripe-python's own HTTP
 # client, or a callable (or its dotted path) returning a ``stripe.HTTPClient``.
 STRIPE_HTTP_CLIENT = None
+# Petitions. Rate limits are "count/seconds" ("0" switches one off); a signature over a
+# limit is kept with status "review" and not counted until staff release it. The
+# proof-of-work challenge (ALTCHA) can be switched off for tests and benchmarks.
+
+
+def _env_rate(name: str, default: str) -> tuple[int, int] | None:
+    raw = env_str(name, default)
+    if raw in {"0", "off"}:
+        return None
+    count, _slash, seconds = raw.partition("/")
+    if not (count.isdigit() and seconds.isdigit() and int(count) > 0 and int(seconds) > 0):
+        raise ImproperlyConfigured(
+            f"{name} must look like 10/60 (count/seconds), or 0 for no limit; got {raw!r}."
+        )
+    return int(count), int(seconds)
+
+
+PETITIONS_RATE_LIMITS = {
+    "ip_burst": _env_rate("PETITIONS_RATE_IP_BURST", "10/60"),
+    "ip_sustained": _env_rate("PETITIONS_RATE_IP_SUSTAINED", "60/3600"),
+    "petition_burst": _env_rate("PETITIONS_RATE_PETITION_BURST", "3000/60"),
+    "petition_sustained": _env_rate("PETITIONS_RATE_PETITION_SUSTAINED", "60000/3600"),
+}
+PETITIONS_CHALLENGE = env_bool("PETITIONS_CHALLENGE", True)
+PETITIONS_CHALLENGE_MAX_NUMBER = env_int("PETITIONS_CHALLENGE_MAX_NUMBER", 50_000)
+PETITIONS_CHALLENGE_HMAC_KEY = env_str("PETITIONS_CHALLENGE_HMAC_KEY")  # default: from SECRET_KEY
+# How long the shared copy of a petition page (and its counter) may be served: the
+# count and recent signers on it are at most this many seconds old. 0: no caching.
+PETITIONS_PAGE_CACHE_SECONDS = env_int("PETITIONS_PAGE_CACHE_SECONDS", 10)
+# Cache-Control max-age of count.json and the counter fragment.
+PETITIONS_COUNT_MAX_AGE = env_int("PETITIONS_COUNT_MAX_AGE", 15)
+# 0: count on the petition row. N > 0: spread increments over N rows per petition, for
+# thousands of counted signatures a second on one petition (docs/architecture.md).
+PETITIONS_COUNTER_SHARDS = env_int("PETITIONS_COUNTER_SHARDS", 0)
+# A form without a valid CSRF token (the sign form above all) gets a page that says
+# nothing was saved and how to try again.
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 
 LOGGING = {
     "version": 1,

@@ -80,3 +80,8 @@ def dev_mail_attachment(request, name, index):
         filename=filename,
         as_attachment=content_type != "application/pdf",
     )
+
+
+def csrf_failure(request, reason=""):
+    """A form arrived without a valid CSRF token: say so plainly; nothing was saved."""
+    return render(request, "403_csrf.html", status=403)

@@ -152,3 +152,51 @@ class LetterFactory(factory.django.DjangoModelFactory):
     country = "KR"
     subject = "Free the prisoners of conscience"
     body = "I am writing from Busan, South Korea.\n\nPlease free them."
+
+
+# Petitions.
+
+from django.utils import timezone  # noqa: E402
+
+from petitions.models import Milestone, Petition, Signature  # noqa: E402
+
+
+class PetitionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Petition
+        skip_postgeneration_save = True
+
+    campaign = factory.SubFactory(CampaignFactory)
+    slug = factory.Sequence(lambda n: f"petition-{n}")
+    title = factory.Sequence(lambda n: f"Free the prisoners {n}")
+    summary = "Release everyone held for a peaceful opinion."
+    body = "We ask you to **act now**."
+    goal = 1000
+    status = Petition.Status.OPEN
+
+    @factory.post_generation
+    def targets(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.targets.add(*extracted)
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Milestone
+
+    petition = factory.SubFactory(PetitionFactory)
+    threshold = 100
+
+
+class SignatureFactory(factory.django.DjangoModelFactory):
+    """A signature row as the services leave it; counts are the test's business
+    (use petitions.services to change statuses, or reconcile after creating rows)."""
+
+    class Meta:
+        model = Signature
+
+    petition = factory.SubFactory(PetitionFactory)
+    supporter = factory.SubFactory(SupporterFactory)
+    status = Signature.Status.CONFIRMED
+    country = "GB"
+    confirmed_at = factory.LazyFunction(timezone.now)

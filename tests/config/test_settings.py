@@ -146,7 +146,7 @@ def test_redis_url_switches_cache_and_celery_to_redis():
     without = run_django(code, DEBUG="1")
 
     assert with_redis.stdout.split() == [
-        "django.core.cache.backends.redis.RedisCache",
+        "lib.cache.RedisCache",
         "redis://127.0.0.1:6379/5",
         "False",
     ]

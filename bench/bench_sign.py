@@ -1,0 +1,200 @@
+"""Signing under load: Sori's sign endpoint against a bare reference view, same run.
+
+gunicorn with 4 workers (PostgreSQL when DATABASE_URL is set, else SQLite); wrk in a
+second process POSTs the real form (CSRF token and cookie, a distinct address per
+request, challenge and rate limits off) for 20 seconds. The reference does one form
+validation, one INSERT and one F() update, with no middleware: the floor any sign
+endpoint pays. At the end the stored count must equal the rows.
+
+Options: --seconds=N (default 20), --connections=N (default 16).
+"""
+
+import collections
+import contextlib
+import http.cookiejar
+import json
+import re
+import subprocess
+import threading
+import time
+import urllib.request
+
+from . import common
+
+PETITION = "bench-sign"
+REFERENCE = "bench-reference"
+SCRIPT = common.ROOT / "bench" / "wrk_sign.lua"
+
+SETUP = f"""
+from campaigns.models import Campaign
+from petitions.models import Petition
+campaign = Campaign.objects.get(slug="reform-the-national-security-law")
+for slug in ({PETITION!r}, {REFERENCE!r}):
+    Petition.objects.update_or_create(slug=slug, defaults=dict(
+        campaign=campaign, title="Benchmark petition " + slug, summary="Load test.",
+        status="open", requires_confirmation=False, goal=1_000_000))
+"""
+
+CHECK = f"""
+import json
+from accounts.models import Supporter
+from petitions.models import Petition
+petition = Petition.objects.get(slug={PETITION!r})
+reference = Petition.objects.get(slug={REFERENCE!r})
+print("RESULT " + json.dumps({{
+    "count": petition.signature_count,
+    "rows": petition.signatures.counted().count(),
+    "all_rows": petition.signatures.count(),
+    "reference_count": reference.signature_count,
+    "reference_rows": Supporter.objects.filter(email__contains="-ref-").count(),
+}}))
+"""
+
+
+def main(argv: list[str]) -> None:
+    options = dict(a.lstrip("-").split("=", 1) for a in argv if "=" in a)
+    seconds = int(options.get("seconds", 20))
+    connections = int(options.get("connections", 16))
+    env = common.bench_env(
+        PETITIONS_CHALLENGE="0",
+        PETITIONS_RATE_IP_BURST="0",
+        PETITIONS_RATE_IP_SUSTAINED="0",
+        PETITIONS_RATE_PETITION_BURST="0",
+        PETITIONS_RATE_PETITION_SUSTAINED="0",
+    )
+    common.reset_database(env)
+    common.manage(env, "seed_demo", "--force", stdout=subprocess.DEVNULL)
+    common.manage(env, "shell", "-c", SETUP, stdout=subprocess.DEVNULL)
+    run = f"r{int(time.time())}"
+    load = {"seconds": seconds, "connections": connections, "script": SCRIPT}
+
+    info: dict = {}
+    with common.gunicorn(env, "bench.reference_wsgi:application", info=info) as base:
+        common.wrk(f"{base}/healthz", seconds=1)  # every worker booted before measuring
+        before = common.workers_cpu_seconds(info["pid"])
+        reference = common.wrk(
+            f"{base}/sign", **load, env={"SIGN_PATH": "/sign", "SIGN_PREFIX": f"{run}-ref"}
+        )
+        reference["cpu_s"] = common.workers_cpu_seconds(info["pid"]) - before
+    served: collections.Counter = collections.Counter()
+    with common.gunicorn(env, statuses=served, info=info) as base:
+        path = f"/petitions/{PETITION}/sign/"
+        token, cookie = _csrf(f"{base}/petitions/{PETITION}/")
+        common.wrk(f"{base}/healthz", seconds=1)
+        before = common.workers_cpu_seconds(info["pid"])
+        with _lock_sampler(env) as locks:
+            sori = common.wrk(
+                f"{base}{path}",
+                **load,
+                env={
+                    "SIGN_PATH": path,
+                    "SIGN_CSRF": token,
+                    "SIGN_COOKIE": cookie,
+                    "SIGN_PREFIX": run,
+                },
+            )
+        sori["cpu_s"] = common.workers_cpu_seconds(info["pid"]) - before
+    output = common.manage(env, "shell", "-c", CHECK, capture_output=True, text=True).stdout
+    check = json.loads(next(x[7:] for x in output.splitlines() if x.startswith("RESULT ")))
+
+    rows = [
+        {"endpoint": "reference: form + INSERT + F()", **_figures(reference)},
+        {
+            "endpoint": "Sori sign_petition",
+            **_figures(sori),
+            "ratio": sori["ok_rps"] / reference["ok_rps"] if reference["ok_rps"] else 0.0,
+            "CPU ratio": reference["cpu_ms"] / sori["cpu_ms"] if sori["cpu_ms"] else 0.0,
+        },
+    ]
+    db = "PostgreSQL" if common.is_postgres(env) else "SQLite"
+    common.table(
+        f"Signing, gunicorn 4 workers, {db}, {seconds}s each, {connections} connections", rows
+    )
+    server_5xx = sum(n for code, n in served.items() if code >= 500)
+    exact = check["count"] == check["rows"] == check["all_rows"]
+    print(
+        f"\n  Sori: count {check['count']:,}, confirmed rows {check['rows']:,}, "
+        f"all rows {check['all_rows']:,}: {'EXACT' if exact else 'DRIFT'}; "
+        f"5xx in gunicorn's log: {server_5xx}"
+    )
+    print(
+        f"  Reference: count {check['reference_count']:,}, rows {check['reference_rows']:,}: "
+        f"{'EXACT' if check['reference_count'] == check['reference_rows'] else 'DRIFT'}"
+    )
+    if locks["samples"]:
+        print(
+            f"  Hot-row check: {locks['samples']} samples of pg_stat_activity during the Sori "
+            f"run; a backend was waiting on a row lock in {locks['waiting']} "
+            f"({100 * locks['waiting'] / locks['samples']:.0f}%); mean busy backends "
+            f"{locks['active'] / locks['samples']:.1f}"
+        )
+    print(
+        "  CPU ratio: the reference's worker CPU per request over Sori's (the database's\n"
+        "  CPU is not included); steadier than req/s when others share the machine."
+    )
+    print(
+        f"  Targets: ratio >= 0.5 with zero 5xx. Peak RSS of wrk/gunicorn children: "
+        f"{common.peak_rss_mb(children=True):,.0f} MB"
+    )
+
+
+@contextlib.contextmanager
+def _lock_sampler(env: dict[str, str]):
+    """Sample PostgreSQL's activity while the load runs: are signers queueing on a lock?
+
+    A hot counter row shows up as backends waiting on a lock (wait_event_type 'Lock').
+    Figures only; SQLite has one writer at a time by design and is not sampled.
+    """
+    figures = {"samples": 0, "waiting": 0, "active": 0}
+    if not common.is_postgres(env):
+        yield figures
+        return
+    stop = threading.Event()
+    sql = (
+        "SELECT count(*) FILTER (WHERE wait_event_type = 'Lock'), "
+        "count(*) FILTER (WHERE state = 'active') - 1 "
+        "FROM pg_stat_activity WHERE datname = current_database()"
+    )
+
+    def sample() -> None:
+        while not stop.wait(0.2):
+            result = subprocess.run(
+                ["psql", env["DATABASE_URL"], "-tAc", sql], capture_output=True, text=True
+            )
+            waiting, active = (int(x) for x in result.stdout.strip().split("|"))
+            figures["samples"] += 1
+            figures["waiting"] += waiting > 0
+            figures["active"] += active
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    try:
+        yield figures
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _csrf(url: str) -> tuple[str, str]:
+    """Open the petition page once, as a browser would: the form token and its cookie."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with opener.open(url, timeout=10) as response:
+        html = response.read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    cookie = next(c.value for c in jar if c.name == "csrftoken")
+    return token, cookie
+
+
+def _figures(result: dict) -> dict:
+    result["cpu_ms"] = 1000 * result["cpu_s"] / result["requests"] if result["requests"] else 0
+    return {
+        "signed/s": result["ok_rps"],
+        "p50 ms": result["p50_ms"],
+        "p99 ms": result["p99_ms"],
+        "ok": result["ok"],
+        "4xx": result["status_4xx"],
+        "5xx": result["status_5xx"],
+        "socket errors": result["socket_errors"],
+        "worker CPU ms/req": result["cpu_ms"],
+    }

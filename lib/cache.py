@@ -1,0 +1,44 @@
+"""Django's Redis cache backend, reusing one redis-py client per connection pool.
+
+Django's ``RedisCacheClient.get_client()`` builds a new ``redis.Redis`` object for
+every cache operation. With redis-py 8 that constructor registers some 170 response
+callbacks, about 0.3 ms of CPU per operation: more than the round trip to Redis, and
+paid several times per request on hot paths (page cache, rate limits). The client is
+thread-safe (each command borrows a connection from the pool), so one per pool will do.
+"""
+
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
+
+
+class RedisCacheClient(DjangoRedisCacheClient):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, object] = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            pool = self._get_connection_pool(write)
+            client = self._clients[index] = self._client(connection_pool=pool)
+        return client
+
+
+class RedisCache(DjangoRedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = RedisCacheClient
+
+    def incr_counters(self, counters: list[tuple[str, int]]) -> list[int]:
+        """Add one to each ``(key, timeout)`` counter, creating it with that expiry if new.
+
+        One round trip for all of them (rate limits check several windows per request).
+        """
+        client = self._cache.get_client(write=True)
+        pipe = client.pipeline(transaction=False)
+        for key, timeout in counters:
+            full_key = self.make_and_validate_key(key)
+            pipe.set(full_key, 0, ex=timeout, nx=True)
+            pipe.incr(full_key)
+        return pipe.execute()[1::2]

@@ -1,0 +1,391 @@
+from django.db import models, transaction
+from django.db.models import Max, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from accounts.models import Supporter
+from campaigns.models import Campaign, Target
+from lib.states import check_transition
+from lib.text import initials, render_markdown
+
+
+class PetitionQuerySet(models.QuerySet):
+    def with_current_count(self) -> "PetitionQuerySet":
+        """Annotate what ``current_count`` needs, so a list costs one query."""
+        shards = CountShard.objects.filter(petition=OuterRef("pk")).order_by().values("petition")
+        return self.annotate(
+            shard_total=Coalesce(Subquery(shards.annotate(total=Sum("delta")).values("total")), 0),
+            shard_updated_at=Subquery(shards.annotate(last=Max("updated_at")).values("last")),
+        )
+
+    def public(self) -> "PetitionQuerySet":
+        """Petitions anyone may see: published, in a campaign that is live or archived."""
+        return self.filter(
+            status__in=[Petition.Status.OPEN, Petition.Status.CLOSED, Petition.Status.DELIVERED],
+            campaign__status__in=[Campaign.Status.LIVE, Campaign.Status.ARCHIVED],
+        )
+
+    def open(self) -> "PetitionQuerySet":
+        """Petitions that take signatures now (status, opening and closing times, campaign)."""
+        now = timezone.now()
+        return self.filter(
+            Q(opens_at__isnull=True) | Q(opens_at__lte=now),
+            Q(closes_at__isnull=True) | Q(closes_at__gt=now),
+            status=Petition.Status.OPEN,
+            campaign__status=Campaign.Status.LIVE,
+        )
+
+
+class Petition(models.Model):
+    """A petition of a campaign, addressed to officials, with a counter of confirmed names."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+        DELIVERED = "delivered", _("Delivered")
+
+    class FieldUse(models.TextChoices):
+        OFF = "off", _("Not asked")
+        OPTIONAL = "optional", _("Optional")
+        REQUIRED = "required", _("Required")
+
+    TRANSITIONS = {
+        Status.DRAFT: {Status.OPEN},
+        Status.OPEN: {Status.CLOSED, Status.DRAFT},
+        Status.CLOSED: {Status.OPEN, Status.DELIVERED},
+        Status.DELIVERED: {Status.CLOSED},
+    }
+
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("campaign"),
+        on_delete=models.PROTECT,
+        related_name="petitions",
+    )
+    slug = models.SlugField(_("address"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(_("summary"), max_length=300)
+    body = models.TextField(_("text"), blank=True, help_text=_("Markdown."))
+    body_html = models.TextField(editable=False, blank=True)
+    targets = models.ManyToManyField(
+        Target, verbose_name=_("addressed to"), blank=True, related_name="petitions"
+    )
+    goal = models.PositiveIntegerField(_("goal"), default=10_000)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    opens_at = models.DateTimeField(
+        _("opens at"), null=True, blank=True, help_text=_("Empty: as soon as it is open.")
+    )
+    closes_at = models.DateTimeField(
+        _("closes at"), null=True, blank=True, help_text=_("Past this time it is closed.")
+    )
+    requires_confirmation = models.BooleanField(
+        _("signatures need email confirmation"),
+        default=True,
+        help_text=_("Signatures count only once the signer follows the link in our email."),
+    )
+    postcode_field = models.CharField(
+        _("postcode"), max_length=10, choices=FieldUse.choices, default=FieldUse.OFF
+    )
+    city_field = models.CharField(
+        _("town or city"), max_length=10, choices=FieldUse.choices, default=FieldUse.OFF
+    )
+    # Confirmed signatures only. Changed in the same transaction as every status move
+    # (petitions.services.change_signature_status); reconcile_counts proves it. With
+    # sharded counting (PETITIONS_COUNTER_SHARDS) part of the count sits in CountShard
+    # rows: read it as ``current_count``.
+    signature_count = models.PositiveIntegerField(_("signatures"), default=0, editable=False)
+    count_updated_at = models.DateTimeField(_("count changed"), null=True, editable=False)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    published_at = models.DateTimeField(_("first opened"), null=True, blank=True, editable=False)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PetitionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("petition")
+        verbose_name_plural = _("petitions")
+        ordering = ["position", "-published_at", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
+        super().save(*args, **kwargs)
+        # Cached copies of the public page must not outlive an edit. Imported here
+        # because the cache module renders templates that use this model.
+        from . import page_cache
+
+        slug, campaign_id = self.slug, self.campaign_id
+        transaction.on_commit(lambda: page_cache.invalidate(slug, campaign_id=campaign_id))
+
+    def get_absolute_url(self) -> str:
+        return reverse("petitions:detail", args=[self.slug])
+
+    @property
+    def is_public(self) -> bool:
+        return self.status != self.Status.DRAFT and self.campaign.status in (
+            Campaign.Status.LIVE,
+            Campaign.Status.ARCHIVED,
+        )
+
+    @property
+    def has_closed(self) -> bool:
+        """Closed by status, or open with its closing time passed."""
+        if self.status in (self.Status.CLOSED, self.Status.DELIVERED):
+            return True
+        return self.closes_at is not None and self.closes_at <= timezone.now()
+
+    @property
+    def opens_later(self) -> bool:
+        return (
+            self.status == self.Status.OPEN
+            and self.opens_at is not None
+            and self.opens_at > timezone.now()
+        )
+
+    @property
+    def is_open(self) -> bool:
+        """Takes signatures now: open, between its times, in a live campaign."""
+        return (
+            self.status == self.Status.OPEN
+            and not self.has_closed
+            and not self.opens_later
+            and self.campaign.is_live
+        )
+
+    def seconds_until_change(self) -> float | None:
+        """Seconds until the petition opens or closes by the clock, if it will."""
+        now = timezone.now()
+        moments = [m for m in (self.opens_at, self.closes_at) if m is not None and m > now]
+        return min((m - now).total_seconds() for m in moments) if moments else None
+
+    def set_status(self, status: str) -> None:
+        check_transition(self.TRANSITIONS, self.status, status)
+        self.status = status
+        fields = ["status", "updated_at"]
+        if status == self.Status.OPEN and self.published_at is None:
+            self.published_at = timezone.now()
+            fields.append("published_at")
+        if status == self.Status.DELIVERED:
+            self.delivered_at = timezone.now()
+            fields.append("delivered_at")
+        self.save(update_fields=fields)
+
+    def _shard_figures(self) -> tuple[int, object]:
+        if not hasattr(self, "shard_total"):
+            figures = self.count_shards.aggregate(total=Sum("delta"), last=Max("updated_at"))
+            self.shard_total = figures["total"] or 0
+            self.shard_updated_at = figures["last"]
+        return self.shard_total, self.shard_updated_at
+
+    @property
+    def current_count(self) -> int:
+        """The exact count: the column plus whatever sits in counter shards."""
+        return self.signature_count + self._shard_figures()[0]
+
+    @property
+    def current_count_changed_at(self):
+        """When the count last changed, shards included."""
+        moments = [m for m in (self.count_updated_at, self._shard_figures()[1]) if m]
+        return max(moments) if moments else None
+
+    def next_milestone(self, count: int | None = None) -> int:
+        """The next threshold to reach: the smallest milestone above the count, else the goal."""
+        count = self.current_count if count is None else count
+        thresholds = sorted(m.threshold for m in self.milestones.all())
+        for threshold in thresholds:
+            if threshold > count:
+                return threshold
+        return max([self.goal, *thresholds]) or 1
+
+    def asks(self, field: str) -> bool:
+        return getattr(self, f"{field}_field") != self.FieldUse.OFF
+
+    def requires(self, field: str) -> bool:
+        return getattr(self, f"{field}_field") == self.FieldUse.REQUIRED
+
+
+class Milestone(models.Model):
+    """A count worth celebrating (1,000, 10,000, ...); the time it was first reached."""
+
+    petition = models.ForeignKey(
+        Petition, verbose_name=_("petition"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    threshold = models.PositiveIntegerField(_("signatures"))
+    reached_at = models.DateTimeField(_("reached"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["threshold"]
+        constraints = [
+            models.UniqueConstraint(fields=["petition", "threshold"], name="milestone_unique"),
+            models.CheckConstraint(condition=Q(threshold__gt=0), name="milestone_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.threshold:,}"
+
+
+class CountShard(models.Model):
+    """Part of a petition's count, when counting is sharded (PETITIONS_COUNTER_SHARDS > 0).
+
+    Each increment goes to one of N rows chosen at random, so N transactions can count
+    at once instead of queueing on the petition row; the count is the petition's
+    column plus the sum of its shards. reconcile_counts folds them back to zero.
+    """
+
+    petition = models.ForeignKey(
+        Petition, verbose_name=_("petition"), on_delete=models.CASCADE, related_name="count_shards"
+    )
+    shard = models.PositiveSmallIntegerField(_("shard"))
+    delta = models.BigIntegerField(_("signatures"), default=0)
+    updated_at = models.DateTimeField(_("changed"), null=True)
+
+    class Meta:
+        verbose_name = _("count shard")
+        verbose_name_plural = _("count shards")
+        constraints = [
+            models.UniqueConstraint(fields=["petition", "shard"], name="count_shard_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id}/{self.shard}: {self.delta}"
+
+
+class SignatureQuerySet(models.QuerySet):
+    def counted(self) -> "SignatureQuerySet":
+        """The signatures that make up Petition.signature_count."""
+        return self.filter(status__in=Signature.COUNTED)
+
+    def public(self) -> "SignatureQuerySet":
+        """Counted signatures whose signer agreed to show a name."""
+        return self.counted().exclude(display=Signature.Display.HIDDEN)
+
+    def same_mailbox(self, address: str) -> "SignatureQuerySet":
+        """Signatures by anyone whose address reaches the same inbox (gmail dots, +tags)."""
+        return self.filter(supporter__in=Supporter.objects.same_mailbox(address))
+
+    def for_review(self) -> "SignatureQuerySet":
+        return self.filter(status=Signature.Status.REVIEW)
+
+
+class Signature(models.Model):
+    """One supporter's signature on one petition (never two: a database constraint)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for email confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REVIEW = "review", _("Held for review")
+        INVALIDATED = "invalidated", _("Invalidated")
+
+    class Display(models.TextChoices):
+        FULL = "full", _("My full name")
+        INITIALS = "initials", _("My initials only")
+        HIDDEN = "hidden", _("Do not show my name")
+
+    class ReviewReason(models.TextChoices):
+        NONE = "", _("None")
+        RATE_IP = "rate_ip", _("Many signatures from one address")
+        RATE_PETITION = "rate_petition", _("Sudden surge on this petition")
+        HONEYPOT = "honeypot", _("Filled in the hidden field")
+        CHALLENGE = "challenge", _("Browser check missing or failed")
+        STAFF = "staff", _("Put on hold by staff")
+
+    # Every allowed move. Which statuses count is in COUNTED; the service that applies a
+    # move (petitions.services.change_signature_status) adjusts the petition's count.
+    TRANSITIONS = {
+        Status.PENDING: {Status.CONFIRMED, Status.REVIEW, Status.INVALIDATED},
+        Status.REVIEW: {Status.CONFIRMED, Status.PENDING, Status.INVALIDATED},
+        Status.CONFIRMED: {Status.REVIEW, Status.INVALIDATED},
+        Status.INVALIDATED: {Status.PENDING, Status.CONFIRMED, Status.REVIEW},
+    }
+    COUNTED = frozenset({Status.CONFIRMED})
+
+    petition = models.ForeignKey(
+        Petition, verbose_name=_("petition"), on_delete=models.PROTECT, related_name="signatures"
+    )
+    # PROTECT: a supporter leaves through accounts.services.erase_supporter, whose
+    # petitions provider withdraws each signature and keeps the counts exact.
+    supporter = models.ForeignKey(
+        Supporter, verbose_name=_("supporter"), on_delete=models.PROTECT, related_name="signatures"
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    review_reason = models.CharField(
+        _("reason for review"), max_length=16, choices=ReviewReason.choices, blank=True
+    )
+    display = models.CharField(
+        _("name shown publicly"), max_length=10, choices=Display.choices, default=Display.INITIALS
+    )
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    country = CountryField(_("country"))
+    postcode = models.CharField(_("postcode"), max_length=20, blank=True)
+    city = models.CharField(_("town or city"), max_length=100, blank=True)
+    source = models.CharField(_("source"), max_length=40, blank=True)
+    # Denormalised from the consent records (which stay the evidence) so exports can
+    # filter on it without reading the consent history of every signer.
+    wants_updates = models.BooleanField(_("wants updates"), default=False)
+    ip_hash = models.CharField(_("address hash"), max_length=32, blank=True, editable=False)
+    created_at = models.DateTimeField(_("signed"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    repeat_mailed_at = models.DateTimeField(
+        _("last told of a repeat"), null=True, blank=True, editable=False
+    )
+
+    objects = SignatureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["petition", "supporter"], name="signature_one_per_supporter"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["petition", "status", "created_at"], name="signature_listing"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supporter_id} on {self.petition_id} ({self.status})"
+
+    @property
+    def is_counted(self) -> bool:
+        return self.status in self.COUNTED
+
+    @property
+    def public_name(self) -> str:
+        """The name as the signer chose to show it; empty when hidden."""
+        if self.display == self.Display.FULL:
+            return self.supporter.full_name
+        if self.display == self.Display.INITIALS:
+            return initials(self.supporter.first_name, self.supporter.last_name)
+        return ""
+
+    @property
+    def needs_email_confirmation(self) -> bool:
+        """The signer has not yet followed a confirmation link (or signed in)."""
+        return self.confirmed_at is None and self.status in (
+            self.Status.PENDING,
+            self.Status.REVIEW,
+        )
+
+    def release_status(self) -> str:
+        """Where a held signature goes when staff release it."""
+        if self.confirmed_at is not None or not self.petition.requires_confirmation:
+            return self.Status.CONFIRMED
+        return self.Status.PENDING

@@ -1,0 +1,139 @@
+"""The public petition page, rendered once and served from the cache with holes punched.
+
+A petition page is the same for every visitor without a session, except for two
+things: the CSRF token in its forms (each visitor's own) and the ``?ref=`` code carried
+into the sign form. The page is rendered with unguessable placeholders in those two
+places and kept in the shared cache for ``PETITIONS_PAGE_CACHE_SECONDS``; each request
+fills the placeholders in. A request with a session or pending messages (signed-in
+people, someone just back from confirming) is personal and always rendered afresh, so
+nothing personal is ever stored and no visitor ever gets another's token.
+
+The count and the recent signers in a cached copy may be a few seconds old; the
+counter refreshes itself, and an edit to the petition drops the cached copies.
+
+Two levels: the shared cache (Redis in production), and a copy inside each worker
+process for ``LOCAL_SECONDS`` on top, so a busy page costs no network round trip. An
+edit drops the shared copy at once; workers' own copies expire within seconds.
+"""
+
+import copy
+import time
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.middleware.csrf import get_token
+from django.utils.cache import patch_cache_control
+from django.utils.crypto import salted_hmac
+
+from .abuse import clean_ref
+
+
+def _hole(name: str) -> str:
+    # Derived from SECRET_KEY: nobody can write a placeholder into a comment or a name
+    # and have a visitor's token pasted there.
+    digest = salted_hmac("sori.petitions.page-hole", name, algorithm="sha256").hexdigest()
+    return f"sori-hole-{digest[:24]}"
+
+
+HOLE_CSRF = _hole("csrf")
+HOLE_REF = _hole("ref")
+LOCAL_SECONDS = 2.0
+
+_local: dict[str, tuple[float, object]] = {}
+
+
+def cached(key: str):
+    """The value for ``key`` from this process's copy, else the shared cache, else None."""
+    now = time.monotonic()
+    entry = _local.get(key)
+    if entry is not None and entry[0] > now:
+        return entry[1]
+    value = cache.get(key)
+    if value is not None:
+        _local[key] = (now + LOCAL_SECONDS, value)
+    return value
+
+
+def remember(key: str, value, timeout: float) -> None:
+    if timeout <= 0:
+        return
+    cache.set(key, value, timeout=timeout)
+    _local[key] = (time.monotonic() + min(LOCAL_SECONDS, timeout), value)
+
+
+def forget(keys: list[str]) -> None:
+    cache.delete_many(keys)
+    for key in keys:
+        _local.pop(key, None)
+
+
+def clear_local() -> None:
+    """Drop this process's copies (tests call it between tests)."""
+    _local.clear()
+
+
+def _key(slug: str, language: str) -> str:
+    return f"petitions:page:{slug}:{language}"
+
+
+def cacheable(request: HttpRequest) -> bool:
+    """True when the request may be answered with the shared anonymous copy."""
+    return (
+        settings.PETITIONS_PAGE_CACHE_SECONDS > 0
+        and request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+        and not request.headers.get("HX-Request")
+    )
+
+
+def get(slug: str, language: str) -> str | None:
+    return cached(_key(slug, language))
+
+
+def store(slug: str, language: str, html: str, *, timeout: float | None = None) -> None:
+    seconds = settings.PETITIONS_PAGE_CACHE_SECONDS
+    if timeout is not None:
+        seconds = min(seconds, int(timeout))
+    remember(_key(slug, language), html, seconds)
+
+
+def counter_key(slug: str) -> str:
+    return f"petitions:counter:{slug}"
+
+
+def actions_key(campaign_id: int, language: str) -> str:
+    return f"petitions:actions:{campaign_id}:{language}"
+
+
+def invalidate(slug: str, *, campaign_id: int | None = None) -> None:
+    keys = [_key(slug, code) for code, _name in settings.LANGUAGES] + [counter_key(slug)]
+    if campaign_id is not None:
+        keys += [actions_key(campaign_id, code) for code, _name in settings.LANGUAGES]
+    forget(keys)
+
+
+def template_request(request: HttpRequest) -> HttpRequest:
+    """The request as the shared copy is rendered for: no query string, no CSRF token."""
+    clone = copy.copy(request)
+    clone.GET = QueryDict()
+    clone.META = {**request.META, "QUERY_STRING": ""}
+    return clone
+
+
+def template_context() -> dict:
+    """Context entries that put the placeholders where the personal values go."""
+    return {"csrf_token": HOLE_CSRF, "ref": HOLE_REF}
+
+
+def respond(request: HttpRequest, html: str) -> HttpResponse:
+    """Fill in this visitor's CSRF token and ref code, and answer."""
+    body = html.replace(HOLE_CSRF, get_token(request)).replace(
+        HOLE_REF, clean_ref(request.GET.get("ref", ""))
+    )
+    response = HttpResponse(body)
+    # The body carries this visitor's CSRF token: no shared cache may keep it.
+    patch_cache_control(response, private=True, no_cache=True)
+    return response

@@ -1,0 +1,441 @@
+"""Petition workflows: sign, confirm, change status, withdraw, erase.
+
+Every change of a signature's status goes through ``change_signature_status`` (or its
+bulk twin), which adjusts ``Petition.signature_count`` in the same transaction; the
+count is therefore exactly the number of counted rows, which ``reconcile_counts``
+checks. Mail is sent by tasks scheduled after commit, so a rolled-back signature never
+sends a message.
+"""
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from accounts import notices
+from accounts.models import ConsentRecord, Supporter
+from accounts.services import record_consent
+from lib.states import check_transition
+from lib.text import canonical_email, email_key
+
+from . import counting, emails, tasks
+from .models import Petition, Signature
+
+REPEAT_MAIL_INTERVAL = timedelta(days=1)
+BULK_CHUNK = 500
+
+
+class PetitionNotOpen(Exception):
+    """The petition takes no signatures now (draft, closed, not yet open, campaign not live)."""
+
+
+@dataclass(frozen=True)
+class SignResult:
+    signature: Signature
+    created: bool  # False: the mailbox had signed already (never shown to the person)
+
+
+def consent_source(petition: Petition) -> str:
+    return f"petition:{petition.slug}"
+
+
+def _lock_mailbox(key: str) -> None:
+    """Serialise signing for one mailbox until the transaction ends.
+
+    Two requests for the same mailbox (a double click, a bot, or "a.b@gmail.com" and
+    "ab+x@gmail.com" at once) would otherwise both find no signature and both insert.
+    The unique constraint stops two rows for one Supporter, but aliases may be two
+    Supporters; the lock covers them. SQLite needs none: its transactions begin
+    IMMEDIATE, so writers already take turns.
+    """
+    if connection.vendor != "postgresql":
+        return
+    digest = hashlib.blake2b(f"sori.petitions.sign:{key}".encode(), digest_size=8).digest()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, signed=True)])
+
+
+def _mailbox_supporters(address: str, key: str, petition: Petition) -> list[Supporter]:
+    """Every supporter of one mailbox, each marked with whether they signed ``petition``.
+
+    One query answers both questions the sign path asks: has this mailbox signed, and
+    which supporter is it.
+    """
+    signed = Signature.objects.filter(petition=petition, supporter=OuterRef("pk"))
+    return list(
+        Supporter.objects.filter(Q(email_key=key) | Q(email=address))
+        .annotate(has_signed=Exists(signed))
+        .order_by("pk")
+    )
+
+
+def _supporter_for(address: str, known: list[Supporter], details: dict, language: str) -> Supporter:
+    """The supporter for an address: the exact one, else one of the same mailbox, else new.
+
+    An existing supporter's name and country are filled in only where blank: anyone can
+    type anyone's address, so an unconfirmed form must not rename a known person.
+    """
+    supporter = next((s for s in known if s.email == address), None) or next(iter(known), None)
+    if supporter is None:
+        # Another kind of action (a letter, an account) may create this address at the
+        # same moment; sign_petition then tries again and finds it.
+        return Supporter.objects.create(email=address, language=language, **details)
+    blanks = [field for field, value in details.items() if value and not getattr(supporter, field)]
+    for field in blanks:
+        setattr(supporter, field, details[field])
+    if blanks:
+        supporter.save(update_fields=[*blanks, "updated_at"])
+    return supporter
+
+
+def sign_petition(
+    *,
+    petition: Petition,
+    email: str,
+    first_name: str,
+    last_name: str = "",
+    country: str,
+    postcode: str = "",
+    city: str = "",
+    display: str = Signature.Display.INITIALS,
+    comment: str = "",
+    wants_updates: bool = False,
+    source: str = "",
+    ip_hash: str = "",
+    language: str = "en",
+    verified_supporter: Supporter | None = None,
+    review_reason: str = "",
+) -> SignResult:
+    """Sign ``petition`` for the owner of ``email``, or note that their mailbox already has.
+
+    ``verified_supporter`` is the signed-in person's supporter when their account's
+    address is verified: ``email`` must then be theirs, and the signature is confirmed
+    at once. ``review_reason`` (rate limit, honeypot, failed challenge) holds the new
+    signature in review, uncounted.
+
+    Side effects, all in one transaction:
+    - a Supporter for the address unless the mailbox has one (blank details filled in);
+      a verified supporter's name and country are updated from the form;
+    - the Signature: confirmed (verified supporter, or the petition needs no
+      confirmation), in review (``review_reason``), else pending;
+    - ConsentRecords: the petition notice (always) and updates (when ticked);
+    - the count goes up by one when the signature counts (milestones stamped);
+    - after commit: the confirmation email for a signature that needs one (none for a
+      honeypot hit).
+    A repeat (the same mailbox signed already) stores nothing new; after commit the
+    owner is mailed "you have already signed" (at most once a day). A verified
+    supporter repeating confirms their own waiting signature instead.
+
+    Raises PetitionNotOpen when the petition takes no signatures.
+    """
+    arguments = dict(locals())
+    try:
+        return _sign(**arguments)
+    except IntegrityError:
+        # The address's Supporter was created by another kind of action between our
+        # look-up and our insert (signers of one mailbox queue on the lock, others do
+        # not). The transaction is rolled back; the second try finds the supporter.
+        return _sign(**arguments)
+
+
+@transaction.atomic
+def _sign(
+    *,
+    petition: Petition,
+    email: str,
+    first_name: str,
+    last_name: str,
+    country: str,
+    postcode: str,
+    city: str,
+    display: str,
+    comment: str,
+    wants_updates: bool,
+    source: str,
+    ip_hash: str,
+    language: str,
+    verified_supporter: Supporter | None,
+    review_reason: str,
+) -> SignResult:
+    if not petition.is_open:
+        raise PetitionNotOpen(petition.slug)
+    address = canonical_email(verified_supporter.email if verified_supporter else email)
+    key = email_key(address)
+    _lock_mailbox(key)
+
+    known = _mailbox_supporters(address, key, petition)
+    signer = next((s for s in known if s.has_signed), None)
+    if signer is not None:
+        existing = Signature.objects.get(petition=petition, supporter=signer)
+        return _repeat(existing, verified=verified_supporter is not None)
+
+    details = {"first_name": first_name, "last_name": last_name, "country": country}
+    if verified_supporter is not None:
+        supporter = verified_supporter
+        for field, value in details.items():
+            setattr(supporter, field, value)
+        supporter.save(update_fields=[*details, "updated_at"])
+    else:
+        supporter = _supporter_for(
+            address, known, {**details, "postcode": postcode, "city": city}, language
+        )
+
+    now = timezone.now()
+    confirmed_at = None
+    if verified_supporter is not None or (not petition.requires_confirmation and not review_reason):
+        confirmed_at = now
+    if review_reason:
+        status = Signature.Status.REVIEW
+    elif confirmed_at:
+        status = Signature.Status.CONFIRMED
+    else:
+        status = Signature.Status.PENDING
+    # No savepoint: under the mailbox lock nobody else can sign for this supporter
+    # until we commit, so the unique constraint is only a backstop here.
+    signature = Signature.objects.create(
+        petition=petition,
+        supporter=supporter,
+        status=status,
+        review_reason=review_reason,
+        display=display,
+        comment=comment,
+        country=country,
+        postcode=postcode,
+        city=city,
+        source=source,
+        wants_updates=wants_updates,
+        ip_hash=ip_hash,
+        created_at=now,
+        confirmed_at=confirmed_at,
+    )
+
+    source_label = consent_source(petition)
+    record_consent(
+        supporter=supporter,
+        purpose=ConsentRecord.Purpose.PETITION,
+        granted=True,
+        notice=notices.PETITION,
+        source=source_label,
+        language=language,
+    )
+    if wants_updates:
+        record_consent(
+            supporter=supporter,
+            purpose=ConsentRecord.Purpose.UPDATES,
+            granted=True,
+            notice=notices.UPDATES,
+            source=source_label,
+            language=language,
+        )
+    # Last statement before commit: the petition row stays locked for the shortest time.
+    if signature.is_counted:
+        counting.add(petition.pk, +1)
+    if signature.needs_email_confirmation and review_reason != Signature.ReviewReason.HONEYPOT:
+        pk = signature.pk
+        transaction.on_commit(lambda: tasks.send_confirmation.delay(pk), robust=True)
+    return SignResult(signature=signature, created=True)
+
+
+def _repeat(existing: Signature, *, verified: bool) -> SignResult:
+    if verified and existing.needs_email_confirmation:
+        _confirm(existing)
+    else:
+        pk = existing.pk
+        transaction.on_commit(lambda: tasks.notify_repeat_signer.delay(pk), robust=True)
+    return SignResult(signature=existing, created=False)
+
+
+def _confirm(signature: Signature) -> Signature:
+    if signature.status == Signature.Status.PENDING:
+        return change_signature_status(signature=signature, status=Signature.Status.CONFIRMED)
+    if signature.status == Signature.Status.REVIEW and signature.confirmed_at is None:
+        signature.confirmed_at = timezone.now()
+        signature.save(update_fields=["confirmed_at"])
+    return signature
+
+
+@transaction.atomic
+def confirm_signature(*, signature: Signature) -> Signature:
+    """The signer followed their confirmation link and pressed the button.
+
+    Side effects: pending -> confirmed, count +1 (milestones stamped). A signature held
+    in review records that its signer confirmed and stays held, uncounted. Confirmed or
+    invalidated: nothing changes, so confirming twice is harmless.
+    """
+    current = Signature.objects.select_for_update().get(pk=signature.pk)
+    return _confirm(current)
+
+
+@transaction.atomic
+def change_signature_status(*, signature: Signature, status: str, reason: str = "") -> Signature:
+    """Move one signature to ``status`` and keep its petition's count exact.
+
+    Side effects: the signature row (``confirmed_at`` stamped on the first move to
+    confirmed; ``review_reason`` set when moving to review); the petition's count
+    changes by one when the move crosses between counted and uncounted statuses.
+    Raises ``lib.states.TransitionNotAllowed`` for a move the map does not allow.
+    """
+    current = Signature.objects.select_for_update().get(pk=signature.pk)
+    previous = current.status
+    check_transition(Signature.TRANSITIONS, previous, status)
+    fields = ["status"]
+    current.status = status
+    if status == Signature.Status.CONFIRMED and current.confirmed_at is None:
+        current.confirmed_at = timezone.now()
+        fields.append("confirmed_at")
+    if status == Signature.Status.REVIEW:
+        current.review_reason = reason or Signature.ReviewReason.STAFF
+        fields.append("review_reason")
+    current.save(update_fields=fields)
+    delta = (status in Signature.COUNTED) - (previous in Signature.COUNTED)
+    counting.add(current.petition_id, delta)
+    for field in ("status", "confirmed_at", "review_reason"):
+        setattr(signature, field, getattr(current, field))
+    return signature
+
+
+@transaction.atomic
+def change_signature_statuses(*, signatures: QuerySet, status: str, reason: str = "") -> int:
+    """Move many signatures to ``status`` at once (moderation: release, invalidate, undo).
+
+    Signatures whose current status cannot move to ``status`` are left alone. Side
+    effects as in ``change_signature_status``, with one count update per petition.
+    Returns how many signatures moved.
+    """
+    rows = list(
+        Signature.objects.filter(pk__in=signatures.values("pk"))
+        .select_for_update()
+        .values_list("pk", "petition_id", "status")
+    )
+    movable = [row for row in rows if status in Signature.TRANSITIONS[row[2]]]
+    deltas: Counter[int] = Counter()
+    now = timezone.now()
+    for start in range(0, len(movable), BULK_CHUNK):
+        chunk = movable[start : start + BULK_CHUNK]
+        pks = [pk for pk, _, _ in chunk]
+        changes: dict = {"status": status}
+        if status == Signature.Status.REVIEW:
+            changes["review_reason"] = reason or Signature.ReviewReason.STAFF
+        Signature.objects.filter(pk__in=pks).update(**changes)
+        if status == Signature.Status.CONFIRMED:
+            Signature.objects.filter(pk__in=pks, confirmed_at__isnull=True).update(confirmed_at=now)
+        for _, petition_id, old in chunk:
+            deltas[petition_id] += (status in Signature.COUNTED) - (old in Signature.COUNTED)
+    for petition_id, delta in sorted(deltas.items()):
+        counting.add(petition_id, delta)
+    return len(movable)
+
+
+@transaction.atomic
+def withdraw_signature(*, signature: Signature, language: str = "en") -> bool:
+    """The signer takes their signature back. Returns False if it was already gone.
+
+    Side effects: the signature row is deleted (a withdrawn political opinion is not
+    kept); a ConsentRecord withdrawing the petition consent; the count goes down by one
+    if the signature counted. Consent to updates is a separate choice and stays.
+    """
+    current = (
+        Signature.objects.select_for_update()
+        .select_related("petition", "supporter")
+        .filter(pk=signature.pk)
+        .first()
+    )
+    if current is None:
+        return False
+    record_consent(
+        supporter=current.supporter,
+        purpose=ConsentRecord.Purpose.PETITION,
+        granted=False,
+        notice=notices.PETITION,
+        source=consent_source(current.petition),
+        language=language,
+    )
+    current.delete()
+    counting.add(current.petition_id, -1 if current.is_counted else 0)
+    return True
+
+
+@transaction.atomic
+def erase_signatures(*, supporter: Supporter) -> int:
+    """Delete every signature of a supporter (the right to erasure), counts kept exact.
+
+    Side effects: the rows are deleted; each petition's count goes down by the number
+    of counted signatures removed. Returns how many signatures were deleted.
+    """
+    rows = list(
+        Signature.objects.filter(supporter=supporter)
+        .select_for_update()
+        .values_list("pk", "petition_id", "status")
+    )
+    deltas: Counter[int] = Counter(
+        petition_id for _, petition_id, status in rows if status in Signature.COUNTED
+    )
+    Signature.objects.filter(pk__in=[pk for pk, _, _ in rows]).delete()
+    for petition_id, removed in sorted(deltas.items()):
+        counting.add(petition_id, -removed)
+    return len(rows)
+
+
+def resend_confirmation(*, signature: Signature) -> None:
+    """Mail a fresh confirmation link (after commit) if the signature still needs one."""
+    if signature.needs_email_confirmation:
+        pk = signature.pk
+        transaction.on_commit(lambda: tasks.send_confirmation.delay(pk), robust=True)
+
+
+def send_confirmation_email(*, signature_id: int) -> bool:
+    """Send the confirmation email if the signature still exists and still needs it."""
+    signature = (
+        Signature.objects.select_related("petition", "supporter").filter(pk=signature_id).first()
+    )
+    if signature is None or not signature.needs_email_confirmation:
+        return False
+    emails.send_confirmation(signature)
+    return True
+
+
+def notify_repeat_signer(*, signature_id: int) -> bool:
+    """Mail "you have already signed" unless this signature's owner had one in the last day.
+
+    The conditional UPDATE claims the day's message, so concurrent repeats send one.
+    """
+    now = timezone.now()
+    due = Q(repeat_mailed_at__isnull=True) | Q(repeat_mailed_at__lte=now - REPEAT_MAIL_INTERVAL)
+    claimed = Signature.objects.filter(due, pk=signature_id).update(repeat_mailed_at=now)
+    if not claimed:
+        return False
+    signature = Signature.objects.select_related("petition", "supporter").get(pk=signature_id)
+    emails.send_already_signed(signature)
+    return True
+
+
+@dataclass(frozen=True)
+class Drift:
+    petition: Petition
+    stored: int
+    actual: int
+
+
+def reconcile_counts(*, fix: bool = True) -> list[Drift]:
+    """Recount every petition from its rows; return the petitions whose count drifted.
+
+    Each petition is recounted under its row lock (and its shards' locks), so a
+    confirmation running at the same time either finished before (and is in the
+    recount) or waits and adds to the fixed value. With ``fix`` the stored count is set
+    to the recount and any counter shards are folded back to zero.
+    """
+    drifts = []
+    for petition_id in Petition.objects.order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            petition = Petition.objects.select_for_update().get(pk=petition_id)
+            stored = petition.current_count
+            actual = Signature.objects.filter(petition_id=petition_id).counted().count()
+            if actual != stored:
+                drifts.append(Drift(petition, stored, actual))
+            if fix and (actual != stored or petition.shard_total):
+                counting.reset(petition_id, actual)  # also folds the shards back
+    return drifts

@@ -1,0 +1,15 @@
+"""Background jobs: they take ids and call a service (eager, i.e. inline, without Redis)."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task
+def send_confirmation(signature_id: int) -> None:
+    services.send_confirmation_email(signature_id=signature_id)
+
+
+@shared_task
+def notify_repeat_signer(signature_id: int) -> None:
+    services.notify_repeat_signer(signature_id=signature_id)

@@ -1,0 +1,387 @@
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import quote, urlencode
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
+
+from accounts import notices, roles
+from accounts.models import Supporter
+from campaigns.actions import actions_for
+
+from . import abuse, page_cache, services, tokens
+from .forms import SignForm
+from .models import Petition, Signature
+
+DETAIL_TEMPLATE = "petitions/petition_detail.html"
+RECENT_SIGNERS = 10
+RESEND_PER_SIGNATURE = (1, 15 * 60)
+RESEND_PER_IP = (10, 60 * 60)
+
+
+@dataclass(frozen=True)
+class Counter:
+    count: int
+    goal: int
+    next_milestone: int
+    updated_at: datetime | None
+    live: bool  # still taking signatures: the page keeps refreshing it
+
+    @property
+    def percent(self) -> int:
+        return min(100, (100 * self.count) // max(self.next_milestone, 1))
+
+
+@dataclass(frozen=True)
+class ShareLink:
+    key: str
+    label: str
+    url: str
+
+
+def _get_petition_for_user(request, slug: str, *, for_page: bool = True) -> Petition:
+    """A public petition for everyone; a draft (or one in a draft campaign) for its managers.
+
+    ``for_page`` also loads what the page shows (milestones, officials); the sign POST
+    needs neither unless it has to show the form again.
+    """
+    petitions = Petition.objects.select_related("campaign")
+    if for_page:
+        petitions = petitions.with_current_count().prefetch_related("milestones", "targets")
+    petition = get_object_or_404(petitions, slug=slug)
+    if petition.is_public or roles.can_manage_campaign(request.user, petition.campaign):
+        return petition
+    raise Http404("No petition at this address.")
+
+
+def _verified_supporter(request) -> Supporter | None:
+    """The signed-in person's supporter, if their account's address for it is verified."""
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    supporter = Supporter.objects.filter(user=user).first()
+    if supporter is None:
+        return None
+    verified = EmailAddress.objects.filter(
+        user=user, email__iexact=supporter.email, verified=True
+    ).exists()
+    return supporter if verified else None
+
+
+def _counter(petition: Petition) -> Counter:
+    return Counter(
+        count=petition.current_count,
+        goal=petition.goal,
+        next_milestone=petition.next_milestone(),
+        updated_at=petition.current_count_changed_at,
+        live=petition.is_open,
+    )
+
+
+def _cached_counter(slug: str) -> Counter:
+    """The public counter, shared for a few seconds by every reader of count.json."""
+    key = page_cache.counter_key(slug)
+    counter = page_cache.cached(key)
+    if counter is None:
+        petition = get_object_or_404(
+            Petition.objects.public()
+            .select_related("campaign")
+            .with_current_count()
+            .prefetch_related("milestones"),
+            slug=slug,
+        )
+        counter = _counter(petition)
+        page_cache.remember(key, counter, settings.PETITIONS_PAGE_CACHE_SECONDS)
+    return counter
+
+
+def share_links(petition: Petition) -> list[ShareLink]:
+    """Plain links: nothing is loaded from these sites until the person clicks."""
+    page = settings.SITE_URL + petition.get_absolute_url()
+    title = petition.title
+
+    def url(ref: str) -> str:
+        return f"{page}?ref={ref}"
+
+    def query(**params) -> str:
+        return urlencode(params, quote_via=quote)
+
+    return [
+        ShareLink(
+            "email",
+            _("Email"),
+            "mailto:?" + query(subject=title, body=f"{petition.summary}\n\n{url('email')}"),
+        ),
+        ShareLink("x", "X", "https://x.com/intent/post?" + query(text=title, url=url("x"))),
+        ShareLink(
+            "facebook",
+            "Facebook",
+            "https://www.facebook.com/sharer/sharer.php?" + query(u=url("facebook")),
+        ),
+        ShareLink(
+            "whatsapp", "WhatsApp", "https://wa.me/?" + query(text=f"{title} {url('whatsapp')}")
+        ),
+        ShareLink(
+            "bluesky",
+            "Bluesky",
+            "https://bsky.app/intent/compose?" + query(text=f"{title} {url('bluesky')}"),
+        ),
+    ]
+
+
+def _share_context(petition: Petition) -> dict:
+    page = settings.SITE_URL + petition.get_absolute_url()
+    return {
+        "share_links": share_links(petition),
+        "share_copy_url": f"{page}?ref=link",
+        "share_kakao_url": f"{page}?ref=kakao",
+    }
+
+
+def _detail_context(
+    request,
+    petition: Petition,
+    *,
+    form: SignForm | None = None,
+    supporter: Supporter | None = None,
+    notice: str = "",
+) -> dict:
+    own_signature = None
+    if supporter is not None:
+        own_signature = petition.signatures.filter(supporter=supporter).first()
+    if form is None and petition.is_open and own_signature is None:
+        form = SignForm(petition=petition, supporter=supporter)
+    recent = (
+        petition.signatures.public()
+        .select_related("supporter")
+        .order_by("-created_at", "-pk")[:RECENT_SIGNERS]
+    )
+    return {
+        "petition": petition,
+        "campaign": petition.campaign,
+        "targets": [t for t in petition.targets.all() if t.active],
+        "counter": _counter(petition),
+        "recent_signatures": list(recent),
+        "form": form,
+        "own_signature": own_signature,
+        "supporter": supporter,
+        "notice": notice,
+        "is_preview": not petition.is_public,
+        "page_url": settings.SITE_URL + petition.get_absolute_url(),
+        "image_url": settings.SITE_URL + petition.campaign.image.url
+        if petition.campaign.image
+        else "",
+        "ref": abuse.clean_ref(request.GET.get("ref", "")),
+        "challenge_url": reverse("petitions:challenge")
+        if settings.PETITIONS_CHALLENGE and supporter is None
+        else "",
+        "privacy_notice": notices.PETITION.text,
+        "counter_slug": petition.slug,
+        **_share_context(petition),
+    }
+
+
+@require_safe
+def petition_list(request):
+    petitions = (
+        Petition.objects.public()
+        .open()
+        .select_related("campaign")
+        .with_current_count()
+        .prefetch_related("milestones")
+    )
+    return render(request, "petitions/petition_list.html", {"petitions": petitions})
+
+
+@require_safe
+def petition_detail(request, slug):
+    language = translation.get_language()
+    shared = page_cache.cacheable(request)
+    if shared:
+        html = page_cache.get(slug, language)
+        if html is not None:
+            return page_cache.respond(request, html)
+    petition = _get_petition_for_user(request, slug)
+    if shared and petition.is_public:
+        context = {**_detail_context(request, petition), **page_cache.template_context()}
+        html = render_to_string(DETAIL_TEMPLATE, context, page_cache.template_request(request))
+        page_cache.store(slug, language, html, timeout=petition.seconds_until_change())
+        return page_cache.respond(request, html)
+    context = _detail_context(request, petition, supporter=_verified_supporter(request))
+    response = render(request, DETAIL_TEMPLATE, context)
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+@require_POST
+def sign(request, slug):
+    petition = _get_petition_for_user(request, slug, for_page=False)
+    supporter = _verified_supporter(request)
+    if not petition.is_open:
+        notice = _("This petition is not taking signatures, so nothing was saved.")
+        context = _detail_context(request, petition, supporter=supporter, notice=notice)
+        return render(request, DETAIL_TEMPLATE, context, status=409)
+    form = SignForm(request.POST, petition=petition, supporter=supporter)
+    if not form.is_valid():
+        context = _detail_context(request, petition, form=form, supporter=supporter)
+        return render(request, DETAIL_TEMPLATE, context, status=400)
+    ip_hash = abuse.request_ip_hash(request)
+    try:
+        services.sign_petition(
+            petition=petition,
+            **form.signature_fields(),
+            ip_hash=ip_hash,
+            language=translation.get_language(),
+            verified_supporter=supporter,
+            review_reason=_review_reason(form, petition, supporter, ip_hash),
+        )
+    except services.PetitionNotOpen:
+        notice = _("This petition closed a moment ago, so nothing was saved.")
+        context = _detail_context(request, petition, supporter=supporter, notice=notice)
+        return render(request, DETAIL_TEMPLATE, context, status=409)
+    # The same answer for a first signature and a repeat: nobody learns who has signed.
+    return redirect("petitions:thanks", slug=petition.slug)
+
+
+def _review_reason(form: SignForm, petition: Petition, supporter, ip_hash: str) -> str:
+    """Why a new signature should be held for review, or "" to take it as it is."""
+    rate_reason = abuse.rate_limit_reason(ip_hash=ip_hash, petition_id=petition.pk)
+    if supporter is None:
+        if form.cleaned_data.get("website"):
+            return Signature.ReviewReason.HONEYPOT
+        if settings.PETITIONS_CHALLENGE and not abuse.verify_challenge(
+            form.cleaned_data.get("altcha", "")
+        ):
+            return Signature.ReviewReason.CHALLENGE
+    return rate_reason
+
+
+@require_safe
+def thanks(request, slug):
+    petition = _get_petition_for_user(request, slug)
+    supporter = _verified_supporter(request)
+    own = petition.signatures.filter(supporter=supporter).first() if supporter else None
+    others = actions_for(petition.campaign, exclude=f"petition:{petition.pk}")
+    context = {
+        "petition": petition,
+        "own_signature": own,
+        "next_action": others[0] if others else None,
+        **_share_context(petition),
+    }
+    return render(request, "petitions/thanks.html", context)
+
+
+@require_safe
+def count_json(request, slug):
+    counter = _cached_counter(slug)
+    response = JsonResponse(
+        {
+            "count": counter.count,
+            "goal": counter.goal,
+            "updated_at": counter.updated_at.isoformat() if counter.updated_at else None,
+        }
+    )
+    patch_cache_control(response, public=True, max_age=settings.PETITIONS_COUNT_MAX_AGE)
+    return response
+
+
+@require_safe
+def counter_fragment(request, slug):
+    """The counter block alone, for the page's htmx refresh."""
+    counter = _cached_counter(slug)
+    response = render(
+        request, f"{DETAIL_TEMPLATE}#counter", {"counter": counter, "counter_slug": slug}
+    )
+    patch_cache_control(response, public=True, max_age=settings.PETITIONS_COUNT_MAX_AGE)
+    # Its words follow the language, which a cookie may choose.
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+@never_cache
+@require_safe
+def challenge(request):
+    if not settings.PETITIONS_CHALLENGE:
+        raise Http404("The challenge is switched off.")
+    return JsonResponse(abuse.new_challenge())
+
+
+@never_cache
+def confirm(request, token):
+    """GET shows a button; only the POST confirms, because mail scanners open links."""
+    check = tokens.check_confirm_token(token)
+    if not check.valid or check.signature is None:
+        return render(request, "petitions/link_invalid.html", {"check": check}, status=404)
+    signature = check.signature
+    if check.expired and signature.needs_email_confirmation:
+        context = {"signature": signature, "token": token}
+        return render(request, "petitions/confirm_expired.html", context, status=410)
+    if request.method == "POST":
+        signature = services.confirm_signature(signature=signature)
+        if signature.status == Signature.Status.CONFIRMED:
+            messages.success(request, _("Thank you! Your signature is confirmed and counted."))
+        elif signature.status == Signature.Status.REVIEW:
+            messages.success(
+                request,
+                _("Thank you for confirming. Your signature will count once we have checked it."),
+            )
+        return redirect(signature.petition.get_absolute_url())
+    return render(request, "petitions/confirm.html", {"signature": signature, "token": token})
+
+
+@never_cache
+@require_POST
+def resend(request, token):
+    """Mail a fresh confirmation link to the signer's own address (rate limited)."""
+    check = tokens.check_confirm_token(token)
+    if not check.valid or check.signature is None:
+        return render(request, "petitions/link_invalid.html", {"check": check}, status=404)
+    signature = check.signature
+    ip_hash = abuse.request_ip_hash(request)
+    allowed = abuse.allow(f"resend:{signature.pk}", *RESEND_PER_SIGNATURE) and abuse.allow(
+        f"resend-ip:{ip_hash}", *RESEND_PER_IP
+    )
+    if allowed:
+        services.resend_confirmation(signature=signature)
+    return render(request, "petitions/resent.html", {"petition": signature.petition})
+
+
+@never_cache
+def withdraw(request, token):
+    """The withdraw link from our emails: GET shows a button, POST withdraws."""
+    check = tokens.check_withdraw_token(token)
+    if not check.valid:
+        return render(request, "petitions/link_invalid.html", {"check": check}, status=404)
+    if check.signature is None:
+        return render(request, "petitions/withdrawn.html", {"petition": None})
+    signature = check.signature
+    if request.method == "POST":
+        services.withdraw_signature(signature=signature, language=translation.get_language())
+        return render(request, "petitions/withdrawn.html", {"petition": signature.petition})
+    return render(request, "petitions/withdraw.html", {"signature": signature, "token": token})
+
+
+@login_required
+@require_POST
+def withdraw_own(request, slug):
+    """A signed-in supporter withdraws their signature from the petition page."""
+    petition = _get_petition_for_user(request, slug)
+    supporter = Supporter.objects.filter(user=request.user).first()
+    signature = petition.signatures.filter(supporter=supporter).first() if supporter else None
+    if signature is None:
+        messages.info(request, _("You have not signed this petition."))
+    else:
+        services.withdraw_signature(signature=signature, language=translation.get_language())
+        messages.success(request, _("Your signature has been withdrawn."))
+    return redirect(petition.get_absolute_url())

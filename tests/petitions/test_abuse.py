@@ -1,0 +1,131 @@
+import base64
+import json
+from datetime import timedelta
+
+import pytest
+from altcha import create_challenge_v1, solve_challenge_v1
+from django.utils import timezone
+
+from petitions import abuse
+
+
+def solved_payload(challenge: dict, **changes) -> str:
+    """Solve a challenge as the browser script does and encode the answer."""
+    solution = solve_challenge_v1(
+        challenge["challenge"], challenge["salt"], challenge["algorithm"], challenge["maxNumber"]
+    )
+    payload = {
+        "algorithm": challenge["algorithm"],
+        "challenge": challenge["challenge"],
+        "number": solution.number,
+        "salt": challenge["salt"],
+        "signature": challenge["signature"],
+        **changes,
+    }
+    return base64.b64encode(json.dumps(payload).encode()).decode()
+
+
+@pytest.fixture(autouse=True)
+def _small_challenges(settings):
+    settings.PETITIONS_CHALLENGE_MAX_NUMBER = 2000
+
+
+def test_a_solved_challenge_is_accepted_once():
+    payload = solved_payload(abuse.new_challenge())
+
+    assert abuse.verify_challenge(payload) is True
+    assert abuse.verify_challenge(payload) is False
+
+
+def test_a_wrong_answer_is_refused():
+    challenge = abuse.new_challenge()
+    payload = solved_payload(challenge)
+    number = json.loads(base64.b64decode(payload))["number"]
+
+    assert abuse.verify_challenge(solved_payload(challenge, number=number + 1)) is False
+
+
+def test_a_challenge_signed_with_another_key_is_refused():
+    foreign = create_challenge_v1(
+        hmac_key="someone-else", max_number=2000, expires=timezone.now() + timedelta(minutes=5)
+    ).to_dict()
+
+    assert abuse.verify_challenge(solved_payload(foreign)) is False
+
+
+def test_an_expired_challenge_is_refused(settings):
+    old = create_challenge_v1(
+        hmac_key=abuse._challenge_key(),
+        max_number=2000,
+        expires=timezone.now() - timedelta(seconds=1),
+    ).to_dict()
+
+    assert abuse.verify_challenge(solved_payload(old)) is False
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "",
+        "not base64!",
+        base64.b64encode(b"[1, 2]").decode(),
+        base64.b64encode(b"{}").decode(),
+        "A" * 3000,
+    ],
+)
+def test_garbage_is_refused(payload):
+    assert abuse.verify_challenge(payload) is False
+
+
+def test_the_configured_key_signs_challenges(settings):
+    settings.PETITIONS_CHALLENGE_HMAC_KEY = "configured-key"
+    challenge = abuse.new_challenge()
+
+    settings.PETITIONS_CHALLENGE_HMAC_KEY = "another-key"
+
+    assert abuse.verify_challenge(solved_payload(challenge)) is False
+
+
+@pytest.mark.parametrize(
+    ("address", "disposable"),
+    [
+        ("a@mailinator.com", True),
+        ("a@MAILINATOR.com", True),
+        ("a@inbox.10minutemail.com", True),
+        ("a@gmail.com", False),
+        ("a@example.org", False),
+        ("a@naver.com", False),
+    ],
+)
+def test_is_disposable(address, disposable):
+    assert abuse.is_disposable(address) is disposable
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("newsletter", "newsletter"),
+        ("<script>x</script>", "scriptxscript"),
+        ("a b&c=d", "abcd"),
+        ("x" * 60, "x" * 40),
+        ("kakao_2026-11.v2", "kakao_2026-11.v2"),
+    ],
+)
+def test_clean_ref(raw, clean):
+    assert abuse.clean_ref(raw) == clean
+
+
+def test_rate_limit_counts_each_subject_separately(settings):
+    settings.PETITIONS_RATE_LIMITS = {"ip_burst": (2, 60), "petition_burst": (3, 60)}
+
+    results = [abuse.rate_limit_reason(ip_hash="one", petition_id=1) for _ in range(4)]
+    other_ip = abuse.rate_limit_reason(ip_hash="two", petition_id=1)
+
+    assert results == ["", "", "rate_ip", "rate_ip"]
+    assert other_ip == "rate_petition"
+
+
+def test_switched_off_limits_never_hold(settings):
+    settings.PETITIONS_RATE_LIMITS = {"ip_burst": None}
+
+    assert {abuse.rate_limit_reason(ip_hash="one", petition_id=1) for _ in range(50)} == {""}

@@ -1,0 +1,54 @@
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from petitions.models import Petition, Signature
+from tests.factories import SignatureFactory
+
+
+def run(*args) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_reconcile_counts_reports_drift_and_fixes_it(petition):
+    SignatureFactory(petition=petition)
+    SignatureFactory(petition=petition)
+    Petition.objects.filter(pk=petition.pk).update(signature_count=5)
+
+    output = run("reconcile_counts")
+
+    petition.refresh_from_db()
+    assert "free-them: stored 5, counted 2 (-3) - fixed" in output
+    assert "Fixed 1 petition count(s)." in output
+    assert petition.signature_count == 2
+    assert "Every petition count matches its rows." in run("reconcile_counts")
+
+
+def test_reconcile_counts_check_fails_on_drift_and_changes_nothing(petition):
+    SignatureFactory(petition=petition)
+
+    with pytest.raises(CommandError, match=r"1 petition count\(s\) drifted\."):
+        run("reconcile_counts", "--check")
+
+    petition.refresh_from_db()
+    assert petition.signature_count == 0
+
+
+def test_seed_demo_adds_open_petitions_with_exact_counts_and_is_idempotent(db):
+    run("seed_demo", "--force")
+    first = {p.slug: p.signature_count for p in Petition.objects.all()}
+
+    run("seed_demo", "--force")
+
+    assert first == {
+        "free-the-prisoners-of-conscience": 140,
+        "drop-the-charges-against-union-leaders": 90,
+        "an-independent-commission-now": 60,
+    }
+    assert {p.slug: p.signature_count for p in Petition.objects.all()} == first
+    assert Signature.objects.count() == 290
+    assert set(Petition.objects.values_list("status", flat=True)) == {"open"}
+    assert "Every petition count matches its rows." in run("reconcile_counts", "--check")
