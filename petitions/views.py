@@ -272,7 +272,11 @@ def thanks(request, slug):
     petition = _get_petition_for_user(request, slug)
     supporter = _verified_supporter(request)
     own = petition.signatures.filter(supporter=supporter).first() if supporter else None
-    others = actions_for(petition.campaign, exclude=f"petition:{petition.pk}")
+    others = [
+        action
+        for action in actions_for(petition.campaign, exclude=f"petition:{petition.pk}")
+        if action.kind != "donate"  # the donate prompt below has its own place
+    ]
     context = {
         "petition": petition,
         "own_signature": own,

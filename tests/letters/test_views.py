@@ -98,6 +98,19 @@ def test_writing_a_letter_leads_to_its_private_page(client, action):
 
 
 @pytest.mark.django_db
+def test_the_private_page_asks_for_a_gift_when_donations_are_on(client, action, settings):
+    settings.STRIPE_SECRET_KEY = "sk_test_x"
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_x"
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_x"
+    written = client.post(action.get_absolute_url(), {**FORM, "personal_paragraph": "Free them."})
+
+    page = text_of(client.get(written["Location"]))
+
+    assert "Will you also give?" in page
+    assert f"/donate/?campaign={action.campaign.slug}" in page
+
+
+@pytest.mark.django_db
 def test_over_long_paragraph_is_refused_with_the_limit_and_saves_nothing(client, action):
     response = client.post(action.get_absolute_url(), {**FORM, "personal_paragraph": "x" * 101})
 

@@ -311,6 +311,25 @@ def test_thanks_page_offers_share_links_and_the_next_action(client, petition, ca
     assert "Share this petition" in response.content.decode()
 
 
+def test_thanks_page_asks_for_a_gift_once_when_donations_are_on(client, petition, settings):
+    settings.STRIPE_SECRET_KEY = "sk_test_x"
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_x"
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_x"
+
+    response = client.get(reverse("petitions:thanks", args=[petition.slug]))
+
+    page = response.content.decode()
+    assert response.context["next_action"] is None  # the donate card is not the next action
+    assert page.count("Will you also give?") == 1
+    assert f"/donate/?campaign={petition.campaign.slug}" in page
+
+
+def test_thanks_page_does_not_ask_for_money_when_donations_are_off(client, petition):
+    page = client.get(reverse("petitions:thanks", args=[petition.slug])).content.decode()
+
+    assert "Will you also give?" not in page
+
+
 def test_thanks_page_of_a_draft_is_not_found(client, campaign):
     draft = PetitionFactory(campaign=campaign, status=Petition.Status.DRAFT)
 
