@@ -21,3 +21,6 @@ CELERY_TASK_ALWAYS_EAGER = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 if REDIS_URL:  # noqa: F405 - a test run must never clear a real deployment's keys
     CACHES["default"]["KEY_PREFIX"] = f"sori-test-{os.getpid()}"  # noqa: F405
+# Threads (the live server's, concurrency tests') must not keep connections open after
+# their work, or PostgreSQL refuses to drop the test database at the end of the run.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
