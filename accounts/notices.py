@@ -17,13 +17,13 @@ class Notice:
 
 
 PETITION = Notice(
-    "2026-11-petition-v1",
+    "2026-11-petition-v2",
     _(
         "Signing shows your political opinion, which the law treats as sensitive "
         "information. We use your name, email and country only to count and deliver this "
         "petition, to confirm your signature, and to prove it is genuine. Your email is "
-        "never shown or handed over. Your name appears publicly only as you choose below "
-        "(initials unless you choose otherwise). You can withdraw your signature and erase "
+        "never shown or handed over. Your name appears publicly only as you choose in this "
+        "form (initials unless you choose otherwise). You can withdraw your signature and erase "
         "your data at any time from the link in our emails."
     ),
 )

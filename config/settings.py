@@ -210,6 +210,8 @@ TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 COUNTRIES_FIRST = ["KR"]
+# django-countries' Korean catalogue names these two wrongly; ours has the right names.
+COUNTRIES_OVERRIDE = {"SC": _("Seychelles"), "KY": _("Cayman Islands")}
 
 # Static files are served by whitenoise; uploads go to the default storage.
 STATIC_URL = "/static/"

@@ -2,6 +2,7 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from django_countries.fields import CountryField
 
 from accounts import notices
 from campaigns.models import Target
@@ -84,8 +85,10 @@ class LetterForm(forms.Form):
         max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
     )
-    country = Letter._meta.get_field("country").formfield(
-        label=_("Country"), widget=forms.Select(attrs={"autocomplete": "country"})
+    country = CountryField(blank_label=_("Choose your country")).formfield(
+        label=_("Country"),
+        widget=forms.Select(attrs={"autocomplete": "country"}),
+        error_messages={"invalid_choice": _("Choose a country from the list.")},
     )
     postal_address = forms.CharField(
         label=_("Your postal address, for the letterhead"),
