@@ -252,3 +252,32 @@ def test_a_failed_build_keeps_the_error_and_no_file(client, bob, signers, monkey
 
     pack = DeliveryPack.objects.get()
     assert (pack.status, pack.error, bool(pack.file)) == ("failed", "OSError: disk full", False)
+
+
+def test_erasing_a_listed_signer_deletes_the_pack_files(
+    client, bob, signers, make_pack, django_capture_on_commit_callbacks
+):
+    from accounts.services import erase_supporter
+
+    make_pack(bob)
+    pack = DeliveryPack.objects.get()
+    pdf_name = pack.file.name
+    storage = pack.file.storage
+
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_supporter(supporter=signers[0].supporter)
+
+    pack.refresh_from_db()
+    assert (pack.file.name, pack.manifest.name) == ("", "")
+    assert "deleted when a signer withdrew their signature or erased their data" in pack.error
+    assert not storage.exists(pdf_name)
+
+
+def test_withdrawing_an_unlisted_signature_keeps_the_pack(client, bob, signers, make_pack):
+    from petitions.services import withdraw_signature
+
+    make_pack(bob)
+
+    withdraw_signature(signature=signers[5])  # pending: never in the pack
+
+    assert DeliveryPack.objects.get().file.name != ""
