@@ -61,7 +61,8 @@ def export_csv(request, slug):
         return _export_page(request, petition, form=form, status=400)
     spec = form.spec()
     export = open_export(spec=spec, actor=request.user, via="web")
-    response = StreamingHttpResponse(export.chunks(), content_type="text/csv; charset=utf-8")
+    # The export itself (not a generator) so that Django calls its close() in any case.
+    response = StreamingHttpResponse(export, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{spec.filename()}"'
     response["X-Export-Rows"] = str(export.rows)
     return response

@@ -212,8 +212,9 @@ def copy_sql(spec: ExportSpec, db_connection=None) -> tuple[str, list]:
 class SignatureExport:
     """An export ready to stream: its row count is known, its bytes not yet read.
 
-    Iterate ``chunks()`` once; ``close()`` ends the read transaction (chunks() closes it
-    when it finishes, and a web server closes it if the client goes away).
+    Iterate it (or ``chunks()``) once. ``close()`` ends the read transaction: iterating
+    to the end closes it, and a streaming response calls it when the download ends or
+    the client goes away, even before the first byte.
     """
 
     def __init__(self, spec: ExportSpec, *, engine: str | None = None):
@@ -229,7 +230,11 @@ class SignatureExport:
             own.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
             own.read_only = True
             self._own = own
-        self.rows = self._count()
+        try:
+            self.rows = self._count()
+        except BaseException:
+            self.close()
+            raise
 
     def _count(self) -> int:
         if self._own is None:
@@ -238,6 +243,9 @@ class SignatureExport:
         with self._own.cursor() as cursor:
             cursor.execute(f"SELECT count(*) FROM ({sql}) AS counted", params)  # noqa: S608
             return cursor.fetchone()[0]
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self.chunks()
 
     def chunks(self) -> Iterator[bytes]:
         try:

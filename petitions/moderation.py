@@ -123,9 +123,15 @@ def preview(*, criteria: Criteria, actor) -> Preview:
     rows = matching(criteria)
     pks = list(rows.values_list("pk", flat=True))
     sample = list(rows.select_related("supporter", "petition")[:SAMPLE_SIZE])
-    by_status = dict(
-        rows.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
-    )
+    labels = dict(Signature.Status.choices)
+    by_status = {
+        str(labels[status]): n
+        for status, n in rows.order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+        .order_by("status")
+    }
     record_audit(
         actor=actor,
         action="moderation.preview",
