@@ -74,7 +74,7 @@ def main(argv: list[str]) -> None:
                 rows,
                 reference,
                 None,
-                1.0,
+                reference,
                 target.stat().st_size,
             )
         )
