@@ -142,6 +142,10 @@ class Supporter(models.Model):
     def initials(self) -> str:
         return initials(self.first_name, self.last_name)
 
+    @property
+    def email_domain(self) -> str:
+        return self.email.rpartition("@")[2]
+
     def latest_consent(self, purpose: str) -> "ConsentRecord | None":
         return self.consents.filter(purpose=purpose).order_by("-created_at", "-pk").first()
 

@@ -386,6 +386,10 @@ PETITIONS_COUNT_MAX_AGE = env_int("PETITIONS_COUNT_MAX_AGE", 15)
 # 0: count on the petition row. N > 0: spread increments over N rows per petition, for
 # thousands of counted signatures a second on one petition (docs/architecture.md).
 PETITIONS_COUNTER_SHARDS = env_int("PETITIONS_COUNTER_SHARDS", 0)
+# Moderation (staff): the trending report lists address hashes and email domains with at
+# least this many signatures in the last hour (staff can change them on the page).
+MODERATION_TRENDING_IP = env_int("MODERATION_TRENDING_IP", 20)
+MODERATION_TRENDING_DOMAIN = env_int("MODERATION_TRENDING_DOMAIN", 200)
 # A form without a valid CSRF token (the sign form above all) gets a page that says
 # nothing was saved and how to try again.
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"

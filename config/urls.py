@@ -20,7 +20,8 @@ urlpatterns = [
     path("dev/mail/<str:name>/<int:index>/", views.dev_mail_attachment, name="dev_mail_attachment"),
     path("privacy/", TemplateView.as_view(template_name="privacy.html"), name="privacy"),
     path("about/", TemplateView.as_view(template_name="about.html"), name="about"),
-    path("petitions/", include("petitions.urls")),
+    # petitions.urls serves /petitions/... and its manager pages under /manage/.
+    path("", include("petitions.urls")),
     path("", include("accounts.urls")),
     path("", include("campaigns.urls")),
     path("", include("donations.urls")),

@@ -92,6 +92,14 @@ def static_path_for(url: str) -> Path | None:
     return Path(found) if found else None
 
 
+def static_font(relative: str) -> bytes:
+    """One of our fonts (``"fonts/NotoSerif-Regular.woff2"``) as TrueType bytes."""
+    path = static_path_for(STATIC_BASE + relative)
+    if path is None:
+        raise FetchRefused(f"No such font: {relative!r}")
+    return _read(path)
+
+
 @cache
 def _read(path: Path) -> bytes:
     data = path.read_bytes()

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -9,6 +10,7 @@ from django_countries.fields import CountryField
 from accounts.models import Supporter
 from campaigns.models import Campaign, Target
 from lib.states import check_transition
+from lib.storage import private_storage
 from lib.text import initials, render_markdown
 
 
@@ -358,6 +360,8 @@ class Signature(models.Model):
         ]
         indexes = [
             models.Index(fields=["petition", "status", "created_at"], name="signature_listing"),
+            # Moderation looks across petitions by time (the trending report, windows).
+            models.Index(fields=["created_at"], name="signature_created"),
         ]
 
     def __str__(self) -> str:
@@ -389,3 +393,169 @@ class Signature(models.Model):
         if self.confirmed_at is not None or not self.petition.requires_confirmation:
             return self.Status.CONFIRMED
         return self.Status.PENDING
+
+
+# Staff: moderation and delivery packs (issue 5, staff part) --------------------------
+
+
+class ModerationAction(models.Model):
+    """One bulk move by staff (release or invalidate), with every signature it moved.
+
+    The moves are kept so that the action can be undone exactly: each signature goes
+    back to the status (and review reason) it had, if nobody has moved it since.
+    """
+
+    class Kind(models.TextChoices):
+        RELEASE = "release", _("Release from review")
+        INVALIDATE = "invalidate", _("Invalidate")
+
+    kind = models.CharField(_("action"), max_length=12, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    petition = models.ForeignKey(
+        Petition,
+        verbose_name=_("petition"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="moderation_actions",
+    )
+    criteria = models.JSONField(_("criteria"), default=dict)
+    moved = models.PositiveIntegerField(_("signatures moved"), default=0)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("undone by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    restored = models.PositiveIntegerField(_("signatures restored"), default=0)
+
+    class Meta:
+        verbose_name = _("moderation action")
+        verbose_name_plural = _("moderation actions")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.moved} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("petitions:moderation_action", args=[self.pk])
+
+    @property
+    def can_undo(self) -> bool:
+        return self.undone_at is None and self.moved > 0
+
+
+class ModerationMove(models.Model):
+    """One signature moved by a moderation action: where it came from and went to."""
+
+    action = models.ForeignKey(
+        ModerationAction, on_delete=models.CASCADE, related_name="moves", verbose_name=_("action")
+    )
+    # A withdrawn or erased signature takes its moves with it: nothing is left to undo.
+    signature = models.ForeignKey(
+        Signature, on_delete=models.CASCADE, related_name="+", verbose_name=_("signature")
+    )
+    from_status = models.CharField(max_length=12, choices=Signature.Status.choices)
+    from_reason = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=12, choices=Signature.Status.choices)
+    # The move stamped confirmed_at (a first confirmation): undo clears it again.
+    stamped_confirmation = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("moderation move")
+        verbose_name_plural = _("moderation moves")
+
+    def __str__(self) -> str:
+        return f"{self.signature_id}: {self.from_status} -> {self.to_status}"
+
+
+class DeliveryPack(models.Model):
+    """A PDF to hand a petition over: cover letter, totals by country, the signer list.
+
+    Built by a background job (``petitions.delivery.build_delivery_pack``) that reports
+    its progress; the PDF and the list it was made from (``manifest``, the CSV whose
+    SHA-256 is printed on the last page) live in private storage, never at a URL.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to start")
+        RUNNING = "running", _("Making the PDF")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    TRANSITIONS = {
+        Status.PENDING: {Status.RUNNING, Status.FAILED},
+        Status.RUNNING: {Status.DONE, Status.FAILED},
+        Status.DONE: set(),
+        Status.FAILED: set(),
+    }
+
+    petition = models.ForeignKey(
+        Petition,
+        verbose_name=_("petition"),
+        on_delete=models.CASCADE,
+        related_name="delivery_packs",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    language = models.CharField(
+        _("language of the pack"),
+        max_length=8,
+        choices=[("en", _("English")), ("ko", _("Korean"))],
+        default="en",
+    )
+    cover_letter = models.TextField(_("cover letter"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    expected = models.PositiveIntegerField(_("signatures expected"), default=0)
+    progress = models.PositiveIntegerField(_("signatures done"), default=0)
+    total = models.PositiveIntegerField(_("signatures listed"), default=0)
+    page_count = models.PositiveIntegerField(_("pages"), default=0)
+    sha256 = models.CharField(_("SHA-256 of the list"), max_length=64, blank=True)
+    file = models.FileField(_("PDF"), storage=private_storage, blank=True, editable=False)
+    manifest = models.FileField(
+        _("list (CSV)"), storage=private_storage, blank=True, editable=False
+    )
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery pack")
+        verbose_name_plural = _("delivery packs")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.petition} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("petitions:pack", args=[self.petition.slug, self.pk])
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.progress / self.expected)) if self.expected else 100
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in {self.Status.PENDING, self.Status.RUNNING}
+
+    def set_status(self, status: str, *, fields: list[str] | tuple[str, ...] = ()) -> None:
+        check_transition(self.TRANSITIONS, self.status, status)
+        self.status = status
+        self.save(update_fields=["status", *fields])

@@ -354,6 +354,7 @@ def withdraw_signature(*, signature: Signature, language: str = "en") -> bool:
         source=consent_source(current.petition),
         language=language,
     )
+    forget_delivery_packs(listing=[(current.petition_id, current.confirmed_at)])
     current.delete()
     counting.add(current.petition_id, -1 if current.is_counted else 0)
     return True
@@ -369,15 +370,50 @@ def erase_signatures(*, supporter: Supporter) -> int:
     rows = list(
         Signature.objects.filter(supporter=supporter)
         .select_for_update()
-        .values_list("pk", "petition_id", "status")
+        .values_list("pk", "petition_id", "status", "confirmed_at")
     )
     deltas: Counter[int] = Counter(
-        petition_id for _, petition_id, status in rows if status in Signature.COUNTED
+        petition_id for _, petition_id, status, _ in rows if status in Signature.COUNTED
     )
-    Signature.objects.filter(pk__in=[pk for pk, _, _ in rows]).delete()
+    forget_delivery_packs(
+        listing=[(petition_id, confirmed) for _, petition_id, _, confirmed in rows]
+    )
+    Signature.objects.filter(pk__in=[pk for pk, _, _, _ in rows]).delete()
     for petition_id, removed in sorted(deltas.items()):
         counting.add(petition_id, -removed)
     return len(rows)
+
+
+def forget_delivery_packs(*, listing) -> int:
+    """Delete the stored files of delivery packs that may list these signatures.
+
+    ``listing`` holds (petition id, confirmed_at) pairs of signatures being withdrawn or
+    erased. A pack lists the signatures confirmed when it was built, so every pack of
+    that petition made since the confirmation loses its PDF and list after commit (its
+    record stays, saying why). Returns how many packs lost their files.
+    """
+    from lib.storage import private_storage
+
+    from .models import DeliveryPack
+
+    wanted = Q()
+    for petition_id, confirmed_at in listing:
+        if confirmed_at is not None:
+            wanted |= Q(petition_id=petition_id, created_at__gte=confirmed_at)
+    if not wanted:
+        return 0
+    packs = list(DeliveryPack.objects.filter(wanted).exclude(file="", manifest=""))
+    storage = private_storage()
+    for pack in packs:
+        for name in (pack.file.name, pack.manifest.name):
+            if name:
+                transaction.on_commit(lambda name=name: storage.delete(name))
+    DeliveryPack.objects.filter(pk__in=[pack.pk for pack in packs]).update(
+        file="",
+        manifest="",
+        error="The files were deleted when a signer withdrew their signature or erased their data.",
+    )
+    return len(packs)
 
 
 def resend_confirmation(*, signature: Signature) -> None:

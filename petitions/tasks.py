@@ -13,3 +13,10 @@ def send_confirmation(signature_id: int) -> None:
 @shared_task
 def notify_repeat_signer(signature_id: int) -> None:
     services.notify_repeat_signer(signature_id=signature_id)
+
+
+@shared_task(ignore_result=True)
+def build_delivery_pack(pack_id: int) -> None:
+    from . import delivery
+
+    delivery.build_delivery_pack(pack_id=pack_id)

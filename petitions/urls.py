@@ -1,10 +1,11 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from . import export_views, moderation_views, views
 
 app_name = "petitions"
 
-urlpatterns = [
+# The public pages, under /petitions/.
+public_urlpatterns = [
     path("", views.petition_list, name="list"),
     path("challenge.json", views.challenge, name="challenge"),
     path("confirm/<str:token>/", views.confirm, name="confirm"),
@@ -16,4 +17,50 @@ urlpatterns = [
     path("<slug:slug>/count.json", views.count_json, name="count"),
     path("<slug:slug>/counter/", views.counter_fragment, name="counter"),
     path("<slug:slug>/withdraw/", views.withdraw_own, name="withdraw_own"),
+]
+
+urlpatterns = [
+    path("petitions/", include(public_urlpatterns)),
+]
+
+# Staff moderation and exports (issue 5, staff part): /manage/moderation/... for staff,
+# /manage/petitions/<slug>/export/... for the petition's managers and staff.
+urlpatterns += [
+    path("manage/moderation/", moderation_views.queue, name="moderation_queue"),
+    path("manage/moderation/bulk/", moderation_views.bulk, name="moderation_bulk"),
+    path("manage/moderation/bulk/apply/", moderation_views.bulk_apply, name="moderation_apply"),
+    path("manage/moderation/actions/", moderation_views.action_list, name="moderation_actions"),
+    path(
+        "manage/moderation/actions/<int:pk>/",
+        moderation_views.action_detail,
+        name="moderation_action",
+    ),
+    path(
+        "manage/moderation/actions/<int:pk>/undo/",
+        moderation_views.action_undo,
+        name="moderation_undo",
+    ),
+    path("manage/moderation/trending/", moderation_views.trending, name="moderation_trending"),
+    path("manage/petitions/<slug:slug>/export/", export_views.export_page, name="export"),
+    path(
+        "manage/petitions/<slug:slug>/export/signatures.csv",
+        export_views.export_csv,
+        name="export_csv",
+    ),
+    path(
+        "manage/petitions/<slug:slug>/export/packs/", export_views.pack_create, name="pack_create"
+    ),
+    path(
+        "manage/petitions/<slug:slug>/export/packs/<int:pk>/", export_views.pack_detail, name="pack"
+    ),
+    path(
+        "manage/petitions/<slug:slug>/export/packs/<int:pk>/pack.pdf",
+        export_views.pack_pdf,
+        name="pack_pdf",
+    ),
+    path(
+        "manage/petitions/<slug:slug>/export/packs/<int:pk>/list.csv",
+        export_views.pack_list,
+        name="pack_list",
+    ),
 ]

@@ -1,0 +1,553 @@
+"""Delivery packs: the PDF that hands a petition over to the officials it addresses.
+
+A pack holds, in this order: a cover letter to the official(s); the petition, its
+total and the signatures by country; the signer list; and a closing page with the
+SHA-256 of the list (tamper evidence).
+
+**What the list shows.** Only what each signer agreed to show (the privacy notice
+promises it): the name as they chose it (full name, initials, or "Name withheld"), and
+for named signers their town and country; the date signed. Never an email. Withheld
+signers are counted everywhere (total, countries) and listed without town or country.
+
+**Speed and memory.** The cover pages are laid out by WeasyPrint; the list, which may
+run to tens of thousands of pages, is drawn by ``lib.pdfstream`` straight to a file,
+page by page (48 rows a page, each name fitted to its cell verbatim: smaller type, up
+to three lines, squeezed if it must be), so memory stays flat whatever the number of
+signatures. The rows are read in one pass, which also counts countries and computes
+the hash: the totals on the cover and the list cannot disagree. Page numbers ("Page 3
+of 2,301") are stamped on every page once the total is known.
+
+**The hash** is SHA-256 over the list as a CSV file, the ``manifest`` kept beside the
+PDF (and downloadable): UTF-8, ``\\n`` line ends, the header
+``number,name,city,country,signed_on``, then one line per signer in printed order: the
+number, the name as printed (empty when withheld), the town, the ISO country code, the
+date signed (YYYY-MM-DD, site time zone); town and country empty when the name is
+withheld. Cells are quoted when they hold a comma, a quotation mark, CR or LF (quotes
+doubled), and made formula-safe as in every export (``lib.exports.neutralise``).
+``sha256sum`` of the manifest gives the printed value.
+"""
+
+import hashlib
+import logging
+import secrets
+import tempfile
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from accounts.services import record_audit
+from lib.exports import neutralise
+from lib.pdf import render_template_pdf, static_font
+from lib.pdfstream import A4, Font, FontSet, PdfStream
+from lib.text import initials
+
+from .exports import csv_line
+from .models import DeliveryPack, Petition, Signature
+
+logger = logging.getLogger(__name__)
+
+ROWS_PER_PAGE = 48
+PROGRESS_EVERY = 2000
+MANIFEST_HEADER = ("number", "name", "city", "country", "signed_on")
+
+# The fixed words of a pack belong to the document, in the pack's language, not to the
+# interface (as in letters/pdf.py).
+WORDING = {
+    "en": {
+        "title": "Petition delivery",
+        "to": "To",
+        "salutation_many": "Dear officials,",
+        "default_letter": (
+            "On behalf of the {count} people who signed the petition “{title}”, we hand "
+            "you their names and ask you to act on what they call for.\n\n"
+            "The petition and the list of signers follow. Each signer chose how their "
+            "name appears; some asked that it be withheld, and they are counted all "
+            "the same.\n\nWe would welcome the chance to discuss the petition with you."
+        ),
+        "closing": "Yours sincerely,",
+        "petition": "The petition",
+        "total": "Signatures",
+        "period": "Signed between {first} and {last}",
+        "by_country": "Signatures by country",
+        "country": "Country",
+        "share": "Share",
+        "list_title": "Signers of “{title}”",
+        "columns": ("#", "Name", "Town or city", "Country", "Signed"),
+        "withheld": "Name withheld",
+        "end": "End of the list",
+        "end_count": "This list holds {count} signatures, on pages {first} to {last}.",
+        "hash_label": "SHA-256 of the list:",
+        "hash_explained": (
+            "The SHA-256 above is the fingerprint of the list as a CSV file (UTF-8, "
+            "lines ending in a line feed): the header number,name,city,country,signed_on "
+            "and one line per signer in the order printed, holding the number, the name "
+            "as printed, the town, the ISO country code and the date signed "
+            "(YYYY-MM-DD); name, town and country are empty when the name is withheld. "
+            "A cell holding a comma, a quotation mark or a line break is quoted, with "
+            "quotation marks doubled; a cell starting with =, +, -, @, a tab or a line "
+            "break starts with an apostrophe. {organisation} keeps this file; anyone "
+            "holding it can check it with sha256sum."
+        ),
+        "made": "Made by {organisation} on {date}.",
+        "page": "Page {number} of {total}",
+    },
+    "ko": {
+        "title": "청원 전달",
+        "to": "받는 분",
+        "salutation_many": "관계자 여러분께",
+        "default_letter": (
+            "청원 “{title}”에 서명한 {count}명을 대신하여 서명자 명단을 전달드리며, "
+            "청원이 요구하는 조치를 취해 주실 것을 요청드립니다.\n\n"
+            "청원문과 서명자 명단을 첨부합니다. 서명자는 각자 이름이 표시되는 방식을 "
+            "직접 선택했으며, 이름을 밝히지 않기를 원한 분들도 똑같이 집계되었습니다.\n\n"
+            "이 청원에 대해 논의할 기회를 주시면 감사하겠습니다."
+        ),
+        "closing": "올림",
+        "petition": "청원",
+        "total": "서명 수",
+        "period": "서명 기간: {first} ~ {last}",
+        "by_country": "국가별 서명",
+        "country": "국가",
+        "share": "비율",
+        "list_title": "“{title}” 서명자 명단",
+        "columns": ("번호", "이름", "도시", "국가", "서명일"),
+        "withheld": "이름 비공개",
+        "end": "명단 끝",
+        "end_count": "이 명단에는 {first}쪽부터 {last}쪽까지 {count}명의 서명이 있습니다.",
+        "hash_label": "명단의 SHA-256:",
+        "hash_explained": (
+            "위 SHA-256은 명단을 CSV 파일(UTF-8, 줄바꿈 LF)로 만들었을 때의 지문입니다. "
+            "첫 줄은 number,name,city,country,signed_on이고, 이어서 인쇄된 순서대로 "
+            "서명자마다 한 줄씩 번호, 인쇄된 이름, 도시, ISO 국가 코드, 서명일"
+            "(YYYY-MM-DD)을 담습니다. 이름을 비공개로 한 분은 이름·도시·국가가 "
+            "빈칸입니다. 쉼표, 따옴표, 줄바꿈이 든 칸은 따옴표로 감싸고 따옴표는 두 번 "
+            "씁니다. =, +, -, @, 탭, 줄바꿈으로 시작하는 칸은 앞에 아포스트로피를 "
+            "붙입니다. {organisation}에서 이 파일을 보관하며, 파일을 가진 누구나 "
+            "sha256sum으로 확인할 수 있습니다."
+        ),
+        "made": "{organisation}, {date} 작성",
+        "page": "{number} / {total}쪽",
+    },
+}
+
+
+class NothingToDeliver(Exception):
+    """The petition has no confirmed signature to hand over."""
+
+
+@dataclass(frozen=True)
+class PackResult:
+    total: int
+    pages: int
+    sha256: str
+    countries: list[tuple[str, int]]  # (ISO code, signatures), most first
+
+
+def listed_row(display: str, first: str, last: str, city: str, country: str):
+    """(name, town, country) as the list shows them: only what the signer agreed to."""
+    if display == Signature.Display.FULL:
+        return f"{first.strip()} {last.strip()}".strip(), city, country
+    if display == Signature.Display.INITIALS:
+        return initials(first, last), city, country
+    return "", "", ""
+
+
+def pack_signatures(petition: Petition):
+    """The signatures a pack lists: the counted ones, in the order they were signed."""
+    return (
+        Signature.objects.filter(petition=petition)
+        .counted()
+        .order_by("created_at", "pk")
+        .values_list(
+            "display",
+            "supporter__first_name",
+            "supporter__last_name",
+            "city",
+            "country",
+            "created_at",
+        )
+    )
+
+
+def manifest_line(number: int, name: str, city: str, country: str, signed_on: str) -> str:
+    return csv_line([str(number), *(neutralise(v) for v in (name, city, country, signed_on))])
+
+
+# Starting and building --------------------------------------------------------------
+
+
+@transaction.atomic
+def start_delivery_pack(
+    *, petition: Petition, user, language: str = "en", cover_letter: str = ""
+) -> DeliveryPack:
+    """Queue a delivery pack of a petition's confirmed signatures.
+
+    Side effects: a DeliveryPack (pending); an audit entry
+    (``export.signatures.pack_build``); after commit, the task that builds it.
+    Raises NothingToDeliver when no signature is confirmed.
+    """
+    expected = Signature.objects.filter(petition=petition).counted().count()
+    if not expected:
+        raise NothingToDeliver(
+            _("This petition has no confirmed signatures yet: there is nothing to deliver.")
+        )
+    pack = DeliveryPack.objects.create(
+        petition=petition,
+        created_by=user,
+        language=language,
+        cover_letter=cover_letter.strip(),
+        expected=expected,
+    )
+    record_audit(
+        actor=user,
+        action="export.signatures.pack_build",
+        subject=f"petition:{petition.slug} pack:{pack.pk}",
+        filters={"language": language},
+        rows=expected,
+    )
+    from .tasks import build_delivery_pack as build_task
+
+    build_task.delay_on_commit(pack.pk)
+    return pack
+
+
+def build_delivery_pack(*, pack_id: int) -> None:
+    """Make a pack's PDF and list (runs in a worker), reporting progress as it goes.
+
+    Side effects: the pack moves to running; ``progress`` rises every 2,000 signatures
+    (committed at once, for the progress bar); the PDF and the manifest CSV are saved in
+    private storage and the pack is done with its total, pages and SHA-256; on an error
+    the pack fails with the error kept and nothing stored.
+    """
+    pack = DeliveryPack.objects.select_related("petition__campaign").get(pk=pack_id)
+    if pack.status != DeliveryPack.Status.PENDING:
+        return
+    pack.set_status(DeliveryPack.Status.RUNNING)
+    token = secrets.token_hex(8)
+    try:
+        with tempfile.TemporaryDirectory(prefix="sori-pack-") as folder:
+            pdf_path, csv_path = Path(folder) / "pack.pdf", Path(folder) / "list.csv"
+            with pdf_path.open("wb") as pdf_out, csv_path.open("wb") as csv_out:
+                result = write_pack(
+                    petition=pack.petition,
+                    language=pack.language,
+                    cover_letter=pack.cover_letter,
+                    pdf_out=pdf_out,
+                    csv_out=csv_out,
+                    progress=lambda done: DeliveryPack.objects.filter(pk=pack.pk).update(
+                        progress=done
+                    ),
+                )
+            with pdf_path.open("rb") as pdf_in, csv_path.open("rb") as csv_in:
+                pack.file.save(f"packs/{pack.pk}-{token}.pdf", File(pdf_in), save=False)
+                pack.manifest.save(f"packs/{pack.pk}-{token}.csv", File(csv_in), save=False)
+    except Exception as error:
+        logger.exception("Delivery pack %s failed", pack.pk)
+        for stored in (pack.file, pack.manifest):
+            if stored:
+                stored.delete(save=False)
+        pack.error = f"{type(error).__name__}: {error}"[:1000]
+        pack.set_status(DeliveryPack.Status.FAILED, fields=["error", "file", "manifest"])
+        return
+    pack.total = pack.progress = result.total
+    pack.page_count = result.pages
+    pack.sha256 = result.sha256
+    pack.finished_at = timezone.now()
+    pack.set_status(
+        DeliveryPack.Status.DONE,
+        fields=["file", "manifest", "total", "progress", "page_count", "sha256", "finished_at"],
+    )
+
+
+# The document -------------------------------------------------------------------------
+
+
+def pack_fonts() -> FontSet:
+    return FontSet(
+        [
+            Font(static_font("fonts/NotoSerif-Regular.woff2"), name="SoriSerif"),
+            Font(static_font("fonts/SoriMyeongjo-Regular.woff2"), name="SoriMyeongjo"),
+        ]
+    )
+
+
+def country_name(code: str, language: str) -> str:
+    with translation.override(language):
+        return str(countries.name(code)) if code else ""
+
+
+def write_pack(
+    *,
+    petition: Petition,
+    language: str,
+    cover_letter: str,
+    pdf_out,
+    csv_out,
+    progress: Callable[[int], None] | None = None,
+    rows=None,
+) -> PackResult:
+    """Write the pack's PDF to ``pdf_out`` and its manifest CSV to ``csv_out``.
+
+    Reads the rows once (``rows``: an iterable of ``pack_signatures`` tuples, for
+    tests and benchmarks; by default the petition's). Writes no database rows.
+    """
+    language = language if language in WORDING else "en"
+    words = WORDING[language]
+    fonts = pack_fonts()
+    writer = PdfStream(
+        pdf_out,
+        fonts,
+        title=f"{words['title']}: {petition.title}",
+        author=settings.ORGANISATION_NAME,
+        language=language,
+        footer=lambda number, total: words["page"].format(number=f"{number:,}", total=f"{total:,}"),
+    )
+    digest = hashlib.sha256()
+    header = csv_line(MANIFEST_HEADER).encode()
+    digest.update(header)
+    csv_out.write(header)
+    tally: Counter[str] = Counter()
+    names: dict[str, str] = {}
+    layout = _ListLayout(writer, words, petition.title)
+    total = 0
+    first_day = last_day = None
+    source = rows if rows is not None else pack_signatures(petition).iterator(chunk_size=2000)
+    pending = bytearray()
+    for display, first, last, city, country, created_at in source:
+        total += 1
+        day = timezone.localtime(created_at).date().isoformat()
+        first_day = first_day or day
+        last_day = day
+        country = str(country or "")
+        tally[country] += 1
+        name, city, shown_country = listed_row(
+            display, first or "", last or "", city or "", country
+        )
+        if shown_country and shown_country not in names:
+            names[shown_country] = country_name(shown_country, language)
+        layout.row(total, name, city, names.get(shown_country, ""), day)
+        pending += manifest_line(total, name, city, shown_country, day).encode()
+        if len(pending) >= 65536:
+            digest.update(pending)
+            csv_out.write(pending)
+            pending.clear()
+        if progress and total % PROGRESS_EVERY == 0:
+            progress(total)
+    digest.update(pending)
+    csv_out.write(pending)
+    sha256 = digest.hexdigest()
+    writer.finish_page()
+    list_pages = writer.page_count
+    ranked = sorted(tally.items(), key=lambda item: (-item[1], item[0]))
+    front = _front_matter(
+        petition,
+        language=language,
+        cover_letter=cover_letter,
+        total=total,
+        ranked=ranked,
+        period=(first_day, last_day),
+    )
+    front_pages = writer.add_pdf_pages(front, at_start=True)
+    _closing_page(
+        writer,
+        words,
+        total=total,
+        first=front_pages + 1,
+        last=front_pages + list_pages,
+        sha256=sha256,
+    )
+    pages = writer.close()
+    if progress:
+        progress(total)
+    return PackResult(total=total, pages=pages, sha256=sha256, countries=ranked)
+
+
+def _front_matter(petition, *, language, cover_letter, total, ranked, period) -> bytes:
+    words = WORDING[language]
+    targets = list(petition.targets.all())
+    text = cover_letter or words["default_letter"].format(count=f"{total:,}", title=petition.title)
+    salutation = targets[0].salutation(language) if len(targets) == 1 else words["salutation_many"]
+    with translation.override(language):
+        context = {
+            "petition": petition,
+            "lang": language,
+            "words": words,
+            "paragraphs": [p.strip() for p in text.split("\n\n") if p.strip()],
+            "salutation": salutation,
+            "recipients": [
+                {
+                    "name": target.display_name(language),
+                    "organisation": target.organisation,
+                    "lines": [
+                        line.strip()
+                        for line in target.address(language).splitlines()
+                        if line.strip()
+                    ],
+                }
+                for target in targets
+            ],
+            "organisation_name": settings.ORGANISATION_NAME,
+            "organisation_lines": [
+                line for line in settings.ORGANISATION_ADDRESS.splitlines() if line.strip()
+            ],
+            "organisation_email": settings.ORGANISATION_EMAIL,
+            "today": timezone.localdate().isoformat(),
+            "total": f"{total:,}",
+            "period": words["period"].format(first=period[0], last=period[1]) if period[0] else "",
+            "countries": [
+                {
+                    "name": country_name(code, language) or "—",
+                    "count": f"{count:,}",
+                    "share": f"{100 * count / total:.1f}%" if total else "",
+                }
+                for code, count in ranked
+            ],
+        }
+        return render_template_pdf(
+            "pdf/delivery_pack.html", context, stylesheets=["pdf/delivery.css"]
+        )
+
+
+class _ListLayout:
+    """The signer list on A4: 48 rows a page under a title and column headings."""
+
+    LEFT, RIGHT = 42.0, A4[0] - 42.0
+    # (x, width) of name, town, country, date; the number is right-aligned before them.
+    NUMBER_RIGHT = 84.0
+    CELLS = ((92.0, 198.0), (296.0, 112.0), (414.0, 96.0), (516.0, 37.28))
+    TOP = A4[1] - 44.0
+    ROW = 14.5
+    SIZE = 9.0
+
+    def __init__(self, writer: PdfStream, words: dict, title: str):
+        self.writer = writer
+        self.words = words
+        self.title = words["list_title"].format(title=title)
+        self.fonts = writer.fonts
+        self.index = 0
+
+    def _page_head(self) -> None:
+        writer = self.writer
+        writer.new_page()
+        self._fit(self.LEFT, self.TOP, self.title, self.RIGHT - self.LEFT, size=11)
+        y = self.TOP - 20
+        labels = self.words["columns"]
+        writer.raw(b"0.35 g")
+        self._right(self.NUMBER_RIGHT, y, labels[0], 7.5)
+        for (x, width), label in zip(self.CELLS, labels[1:], strict=True):
+            self._fit(x, y, label, width, size=7.5)
+        writer.raw(b"0 g")
+        writer.line(self.LEFT, y - 4, self.RIGHT, y - 4, width=0.6, grey=0.2)
+
+    def row(self, number: int, name: str, city: str, country: str, day: str) -> None:
+        slot = self.index % ROWS_PER_PAGE
+        if slot == 0:
+            self._page_head()
+        self.index += 1
+        y = self.TOP - 38 - slot * self.ROW
+        self._right(self.NUMBER_RIGHT, y, f"{number:,}", 8)
+        (name_x, name_w), (city_x, city_w), (country_x, country_w), (day_x, day_w) = self.CELLS
+        if name:
+            self._fit(name_x, y, name, name_w)
+        else:
+            self.writer.raw(b"0.4 g")
+            self._fit(name_x, y, self.words["withheld"], name_w)
+            self.writer.raw(b"0 g")
+        self._fit(city_x, y, city, city_w)
+        self._fit(country_x, y, country, country_w)
+        self._fit(day_x, y, day, day_w, size=8)
+        self.writer.line(self.LEFT, y - 4.2, self.RIGHT, y - 4.2, width=0.25, grey=0.82)
+
+    def _right(self, right: float, y: float, text: str, size: float) -> None:
+        self.writer.text(right - self.fonts.width(text, size), y, text, size)
+
+    def _fit(self, x: float, y: float, text: str, width: float, size: float | None = None) -> None:
+        """Draw ``text`` whole inside ``width``: smaller, then on 2 or 3 lines, then squeezed."""
+        if not text:
+            return
+        size = size or self.SIZE
+        measured = self.fonts.width(text, size)
+        if measured <= width:
+            self.writer.text(x, y, text, size)
+            return
+        smaller = size * width / measured
+        if smaller >= 6.5:
+            self.writer.text(x, y, text, smaller)
+            return
+        lines: list[str] = []
+        for count, line_size, leading in ((2, 6.5, 6.8), (3, 4.6, 4.7)):  # noqa: B007
+            lines = _wrap(text, width, line_size, self.fonts)
+            if len(lines) <= count:
+                break
+        else:
+            lines = _split_evenly(text, 3)
+        top = y + leading * (len(lines) - 1) / 2 + 1
+        for index, line in enumerate(lines):
+            line_width = self.fonts.width(line, line_size)
+            scale = min(100.0, 100.0 * width / line_width) if line_width else 100.0
+            self.writer.text(x, top - index * leading, line, line_size, scale=scale)
+
+
+def _wrap(text: str, width: float, size: float, fonts: FontSet) -> list[str]:
+    """Greedy line breaking at spaces; a word wider than the line is broken anywhere."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        candidate = f"{current} {word}" if current else word
+        if fonts.width(candidate, size) <= width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        current = ""
+        for char in word:
+            if fonts.width(current + char, size) > width and current:
+                lines.append(current)
+                current = ""
+            current += char
+    if current:
+        lines.append(current)
+    return lines
+
+
+def _split_evenly(text: str, count: int) -> list[str]:
+    size = -(-len(text) // count)
+    return [text[i : i + size] for i in range(0, len(text), size)]
+
+
+def _closing_page(
+    writer: PdfStream, words: dict, *, total: int, first: int, last: int, sha256: str
+) -> None:
+    """The last page: the end of the list, how many, and the SHA-256 with its definition."""
+    writer.new_page()
+    fonts = writer.fonts
+    x, width = 56.0, A4[0] - 112.0
+    y = A4[1] - 80.0
+    writer.text(x, y, words["end"], 16)
+    y -= 30
+    count = words["end_count"].format(count=f"{total:,}", first=f"{first:,}", last=f"{last:,}")
+    for line in _wrap(count, width, 10, fonts):
+        writer.text(x, y, line, 10)
+        y -= 14
+    y -= 22
+    writer.text(x, y, words["hash_label"], 10)
+    y -= 18
+    writer.text(x, y, sha256, 9.5)
+    y -= 30
+    explained = words["hash_explained"].format(organisation=settings.ORGANISATION_NAME)
+    for line in _wrap(explained, width, 9, fonts):
+        writer.text(x, y, line, 9)
+        y -= 13
+    y -= 20
+    made = words["made"].format(
+        organisation=settings.ORGANISATION_NAME, date=timezone.localdate().isoformat()
+    )
+    writer.text(x, y, made, 9)
