@@ -13,3 +13,11 @@ def send_confirmation(signature_id: int) -> None:
 @shared_task
 def notify_repeat_signer(signature_id: int) -> None:
     services.notify_repeat_signer(signature_id=signature_id)
+
+
+@shared_task(ignore_result=True)
+def flush_page_views() -> int | None:
+    """Move page views counted in the cache to the database; run every few minutes by beat."""
+    from . import page_views
+
+    return page_views.flush()
