@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
@@ -37,9 +38,21 @@ class OfficialsField(forms.ModelMultipleChoiceField):
         super().__init__(**kwargs)
 
     def label_from_instance(self, target: Target) -> str:
+        label = target.display_name()
         if target.organisation:
-            return f"{target.display_name()}, {target.organisation}"
-        return target.display_name()
+            label = f"{label}, {target.organisation}"
+        if not target.active:
+            label = _("%(official)s (no longer active)") % {"official": label}
+        return label
+
+    def keep_chosen(self, instance) -> None:
+        """Offer the officials an existing row already has, even if retired since, so that
+        saving the form never drops one unseen."""
+        if instance.pk:
+            chosen = instance.targets.values("pk")
+            self.queryset = Target.objects.filter(Q(active=True) | Q(pk__in=chosen)).order_by(
+                "-active", "name"
+            )
 
 
 class ManagersField(forms.ModelMultipleChoiceField):
@@ -78,6 +91,7 @@ class CampaignForm(AddressFixedOncePublished, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fix_address_if_published()
+        self.fields["targets"].keep_chosen(self.instance)
         if roles.is_staff_member(user):
             users = get_user_model().objects.filter(groups__name=roles.MANAGERS, is_active=True)
             self.fields["managers"] = ManagersField(

@@ -65,6 +65,7 @@ class LetterActionForm(AddressFixedOncePublished, forms.ModelForm):
                 "which Sori adds."
             ),
         }
+        labels = {"target_mode": _("Who receives each letter")}
         widgets = {
             "intro": forms.Textarea(attrs={"rows": 6}),
             "body_en": forms.Textarea(attrs={"rows": 12}),
@@ -76,6 +77,7 @@ class LetterActionForm(AddressFixedOncePublished, forms.ModelForm):
     def __init__(self, *args, user, campaign: Campaign | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fix_address_if_published()
+        self.fields["targets"].keep_chosen(self.instance)
         if self.instance.pk:
             # An action stays in its campaign: its letters were written there.
             del self.fields["campaign"]

@@ -242,7 +242,7 @@ def _preview_context(request):
 def sample_letters_pdf(action: LetterAction) -> bytes:
     """The action's letter in English and Korean, to its first official, from a sample
     writer, rendered exactly as supporters' letters are (``letters.pdf.render_letter``)."""
-    target = action.targets.filter(active=True).order_by("name").first()
+    target = action.targets.order_by("-active", "name").first()
     parts = []
     for language, writer in SAMPLE_WRITERS.items():
         letter = services.compose_letter(
@@ -336,8 +336,8 @@ def action_pdf(request, pk):
     """GET: the sample letter as saved. POST: as the edit form would make it."""
     action = _get_action_for_manager(request, pk)
     if request.method != "POST":
-        if not action.targets.filter(active=True).exists():
-            raise Http404("This letter action has no active official to write to.")
+        if not action.targets.exists():
+            raise Http404("This letter action has no official to write to.")
         return _pdf_response(action, sample_letters_pdf(action))
     form = LetterActionForm(request.POST, instance=action, user=request.user)
     return _render_pdf_preview(request, form)
@@ -397,6 +397,6 @@ def action_dashboard(request, pk):
             (label, figures.deliveries[value]) for value, label in LetterDelivery.Status.choices
         ],
         "moves": available_moves(_action_moves(action), action),
-        "has_officials": action.targets.filter(active=True).exists(),
+        "has_officials": action.targets.exists(),
     }
     return render(request, "letters/manage/letteraction_dashboard.html", context)

@@ -62,6 +62,7 @@ class PetitionForm(AddressFixedOncePublished, forms.ModelForm):
     goal = forms.IntegerField(
         label=_("Goal"),
         min_value=1,
+        initial=Petition._meta.get_field("goal").default,
         error_messages={"min_value": _("The goal must be at least 1 signature.")},
         help_text=_("The count the campaign aims for."),
     )
@@ -106,6 +107,7 @@ class PetitionForm(AddressFixedOncePublished, forms.ModelForm):
     def __init__(self, *args, user, campaign: Campaign | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fix_address_if_published()
+        self.fields["targets"].keep_chosen(self.instance)
         if self.instance.pk:
             # A petition stays in its campaign: its signers signed it there.
             del self.fields["campaign"]

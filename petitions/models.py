@@ -311,7 +311,7 @@ class PageViewCount(models.Model):
     class Meta:
         verbose_name = _("page views of a day")
         verbose_name_plural = _("page views per day")
-        ordering = ["petition", "day"]
+        ordering = ["day"]
         constraints = [
             models.UniqueConstraint(fields=["petition", "day"], name="page_view_count_unique"),
         ]

@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'page views of a day',
                 'verbose_name_plural': 'page views per day',
-                'ordering': ['petition', 'day'],
+                'ordering': ['day'],
                 'constraints': [models.UniqueConstraint(fields=('petition', 'day'), name='page_view_count_unique')],
             },
         ),
