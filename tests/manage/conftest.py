@@ -108,7 +108,7 @@ def petition_data(campaign, **overrides) -> dict:
     return {key: value for key, value in data.items() if value is not None}
 
 
-def letter_data(campaign, targets, **overrides) -> dict:
+def letter_data(campaign, officials, **overrides) -> dict:
     """What a manager types into the letter action form."""
     data = {
         "campaign": campaign.pk,
@@ -116,7 +116,7 @@ def letter_data(campaign, targets, **overrides) -> dict:
         "slug": "write-to-the-speaker",
         "summary": "Ask the Speaker to schedule the vote.",
         "intro": "A letter **in your words** counts.",
-        "targets": [target.pk for target in targets],
+        "targets": [official.pk for official in officials],
         "target_mode": "all",
         "subject_en": "Please schedule the vote",
         "body_en": "I write from {city}, {country}.\n\nPlease schedule the vote.",
