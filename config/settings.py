@@ -429,6 +429,7 @@ CELERY_BEAT_SCHEDULE["letters-send-queued"] = {
 }
 # Petition page views are counted in the cache and moved to the database in batches
 # (petitions/page_views.py); with cron instead of beat, run `manage.py flush_page_views`.
+PETITIONS_PAGE_VIEWS = env_bool("PETITIONS_PAGE_VIEWS", True)
 CELERY_BEAT_SCHEDULE["petitions-flush-page-views"] = {
     "task": "petitions.tasks.flush_page_views",
     "schedule": 300.0,

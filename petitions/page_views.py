@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from contextlib import suppress
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Q, Sum
@@ -65,7 +66,7 @@ def is_reader(request: HttpRequest) -> bool:
 
 def count(request: HttpRequest, slug: str) -> None:
     """Count one view of a public petition page, unless it is not a reader's."""
-    if not is_reader(request):
+    if not settings.PETITIONS_PAGE_VIEWS or not is_reader(request):
         return
     key = _key(timezone.localdate(), slug)
     try:

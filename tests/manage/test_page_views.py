@@ -166,3 +166,11 @@ def test_beat_flushes_every_five_minutes(settings):
         "task": "petitions.tasks.flush_page_views",
         "schedule": 300.0,
     }
+
+
+def test_counting_can_be_switched_off(petition, settings):
+    settings.PETITIONS_PAGE_VIEWS = False
+
+    Client().get(petition.get_absolute_url())
+
+    assert counted(petition) == {}
