@@ -8,7 +8,7 @@ answers 403 to everyone else.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.db import transaction
@@ -53,7 +53,6 @@ class Move:
     blockers: Sequence[str] = ()  # why it cannot be done now (the page says so)
     done: str = ""
     danger: bool = False
-    extra: dict = field(default_factory=dict)
 
 
 def available_moves(moves: dict[str, Move], subject) -> dict[str, Move]:
@@ -99,10 +98,14 @@ def campaign_from_query(request) -> Campaign | None:
     return _get_campaign_for_manager(request, int(wanted))
 
 
-def render_preview(request, template: str, context_for, form, *, status_if_invalid=400):
-    """The public page as ``form`` would make it; saves nothing (see lib.preview)."""
+def render_preview(request, template: str, context_for, form) -> HttpResponse:
+    """The public page as ``form`` would make it; saves nothing (see lib.preview).
+
+    ``context_for(saved_object)`` gives the public template's context. An invalid form
+    gets a page listing what to fix (400).
+    """
     if not form.is_valid():
-        return render(request, PREVIEW_INVALID_TEMPLATE, {"form": form}, status=status_if_invalid)
+        return render(request, PREVIEW_INVALID_TEMPLATE, {"form": form}, status=400)
 
     def save_and_render() -> HttpResponse:
         saved = form.save()
@@ -134,7 +137,9 @@ def _campaign_moves(campaign: Campaign) -> dict[str, Move]:
         _("It will be listed on the home page."),
     ]
     if campaign.status == Campaign.Status.ARCHIVED:
-        publish_effects.append(_("Its open petitions and letters take part again."))
+        publish_effects.append(
+            _("Its open petitions and letter actions take signatures and letters again.")
+        )
     return {
         "publish": Move(
             name="publish",
@@ -164,7 +169,7 @@ def _campaign_moves(campaign: Campaign) -> dict[str, Move]:
             question=_("Archive “%(title)s”?") % {"title": title},
             effects=[
                 _("The campaign leaves the home page; its page stays online and says it ended."),
-                _("Its petitions and letter actions stop taking part."),
+                _("Its petitions and letter actions stop taking signatures and letters."),
             ],
             done=_("The campaign is archived."),
             danger=True,
@@ -185,7 +190,8 @@ def _campaign_preview_context(campaign: Campaign) -> dict:
 def campaign_create(request):
     form = CampaignForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        campaign = form.save()
+        with transaction.atomic():
+            campaign = form.save()
         messages.success(request, _("Campaign created as a draft."))
         return redirect("campaigns:manage_campaign", pk=campaign.pk)
     status = 400 if form.is_bound else 200
@@ -228,7 +234,8 @@ def campaign_edit(request, pk):
         request.POST or None, request.FILES or None, instance=campaign, user=request.user
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
+        with transaction.atomic():
+            form.save()
         messages.success(request, _("Your changes are saved."))
         return redirect("campaigns:manage_campaign", pk=campaign.pk)
     status = 400 if form.is_bound else 200

@@ -52,6 +52,10 @@ def _dashboard_url(petition: Petition) -> str:
     return reverse("petitions:manage_dashboard", args=[petition.pk])
 
 
+def _when(moment) -> str:
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
 def _moves(petition: Petition) -> dict[str, Move]:
     title = petition.title
     count = petition.current_count
@@ -59,23 +63,17 @@ def _moves(petition: Petition) -> dict[str, Move]:
     if petition.closes_at is not None and petition.closes_at <= timezone.now():
         passed.append(
             _("Its closing time (%(when)s) has passed: change it or empty it first.")
-            % {"when": formats.date_format(petition.closes_at, "DATETIME_FORMAT")}
+            % {"when": _when(petition.closes_at)}
         )
     publish = [
         _("The petition will be public at %(url)s.") % {"url": petition.get_absolute_url()},
     ]
     if petition.opens_at is not None:
-        publish.append(
-            _("It takes signatures from %(when)s.")
-            % {"when": formats.date_format(petition.opens_at, "DATETIME_FORMAT")}
-        )
+        publish.append(_("It takes signatures from %(when)s.") % {"when": _when(petition.opens_at)})
     else:
         publish.append(_("It takes signatures at once."))
     if petition.closes_at is not None:
-        publish.append(
-            _("It closes by itself at %(when)s.")
-            % {"when": formats.date_format(petition.closes_at, "DATETIME_FORMAT")}
-        )
+        publish.append(_("It closes by itself at %(when)s.") % {"when": _when(petition.closes_at)})
     if not petition.campaign.is_live:
         publish.append(
             _(

@@ -6,7 +6,7 @@ the ``signature_listing`` index on petition, status and time) and the page views
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Q
@@ -58,7 +58,7 @@ class PetitionStats:
     milestones: list[Milestone]
     views_total: int
     signed_total: int
-    window: tuple[date, date] = field(default=(date.min, date.min))
+    window: tuple[date, date]
 
     @property
     def conversion_total(self) -> float | None:
