@@ -271,3 +271,11 @@ def _png():
     buffer = io.BytesIO()
     Image.new("RGB", (4, 4), "red").save(buffer, format="PNG")
     return SimpleUploadedFile("banner.png", buffer.getvalue(), content_type="image/png")
+
+
+def test_staff_without_campaigns_are_told_how_to_start_one(client, carol):
+    client.force_login(carol)
+
+    html = client.get("/manage/").content.decode()
+
+    assert "There are no campaigns yet. Start one with “New campaign”." in html
