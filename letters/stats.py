@@ -2,13 +2,13 @@
 the emails to officials. Read-only aggregates; nothing here names a writer."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db.models import Count, Q
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from campaigns.models import Target
+from lib.days import day_number, day_starts
 
 from .models import Letter, LetterAction, LetterDelivery
 
@@ -56,28 +56,22 @@ class LetterStats:
         return [self.by_status[status] for status in Letter.Status.values]
 
 
-def _start_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def _per_day(action: LetterAction, start: date, end: date) -> list[LetterDay]:
+    starts = day_starts(start, end)
     rows = (
-        Letter.objects.filter(
-            action=action,
-            created_at__gte=_start_of(start),
-            created_at__lt=_start_of(end + timedelta(days=1)),
-        )
-        .annotate(day=TruncDate("created_at"))
+        Letter.objects.filter(action=action, created_at__gte=starts[0], created_at__lt=starts[-1])
+        .annotate(day=day_number("created_at", starts))
         .values("day")
         .annotate(written=Count("pk"), committed=Count("pk", filter=~Q(status=Letter.Status.DRAFT)))
-        .order_by("day")
+        .order_by()
     )
     found = {row["day"]: (row["written"], row["committed"]) for row in rows}
-    days, day = [], start
-    while day <= end:
-        written, committed = found.get(day, (0, 0))
-        days.append(LetterDay(day=day, written=written, committed=committed))
-        day += timedelta(days=1)
+    days = []
+    for number in range(len(starts) - 1):
+        written, committed = found.get(number, (0, 0))
+        days.append(
+            LetterDay(day=start + timedelta(days=number), written=written, committed=committed)
+        )
     return days
 
 

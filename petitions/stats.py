@@ -7,12 +7,13 @@ the ``signature_listing`` index on petition, status and time) and the page views
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db.models import Count, Q
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django_countries import countries
+
+from lib.days import day_number, day_starts
 
 from . import page_views
 from .models import Milestone, Petition, Signature
@@ -85,34 +86,28 @@ def window(petition: Petition, *, today: date | None = None) -> tuple[date, date
     return end - timedelta(days=DAYS - 1), end
 
 
-def _start_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def _per_day(petition: Petition, start: date, end: date) -> list[Day]:
+    starts = day_starts(start, end)
     rows = (
         Signature.objects.filter(
-            petition=petition,
-            created_at__gte=_start_of(start),
-            created_at__lt=_start_of(end + timedelta(days=1)),
+            petition=petition, created_at__gte=starts[0], created_at__lt=starts[-1]
         )
         .exclude(status=Signature.Status.INVALIDATED)
-        .annotate(day=TruncDate("created_at"))
+        .annotate(day=day_number("created_at", starts))
         .values("day")
         .annotate(
             signed=Count("pk"),
             confirmed=Count("pk", filter=Q(status=Signature.Status.CONFIRMED)),
         )
-        .order_by("day")
+        .order_by()
     )
     signed = {row["day"]: (row["signed"], row["confirmed"]) for row in rows}
     views = page_views.views_by_day(petition, start, end)
     days = []
-    day = start
-    while day <= end:
-        received, confirmed = signed.get(day, (0, 0))
+    for number in range(len(starts) - 1):
+        day = start + timedelta(days=number)
+        received, confirmed = signed.get(number, (0, 0))
         days.append(Day(day=day, views=views.get(day, 0), signed=received, confirmed=confirmed))
-        day += timedelta(days=1)
     return days
 
 
