@@ -279,3 +279,14 @@ def test_duplicating_copies_the_templates_and_officials_but_no_letters(
     )
     assert list(copy.targets.values_list("name", flat=True)) == ["The Minister of Justice"]
     assert copy.letters.count() == 0
+
+
+def test_an_action_without_officials_has_no_pdf_to_preview(client, bob, letter_action):
+    letter_action.targets.clear()
+    client.force_login(bob)
+
+    response = client.get(f"/manage/letters/actions/{letter_action.pk}/letter.pdf")
+    dashboard = client.get(f"/manage/letters/actions/{letter_action.pk}/").content.decode()
+
+    assert response.status_code == 404
+    assert "Letter as PDF (sample writer)" not in dashboard
