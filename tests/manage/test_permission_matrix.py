@@ -16,6 +16,8 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 from django.urls import get_resolver, resolve, reverse
 
+from letters.models import LetterAction
+from petitions.models import Petition
 from tests.manage.conftest import campaign_data, letter_data, petition_data
 
 LOGIN, MFA = "sign in", "set up MFA"
@@ -218,3 +220,46 @@ def test_the_matrix_covers_every_url_of_the_manager_area(
 
     assert covered == manager_urls
     assert len(covered) == 23
+
+
+@pytest.mark.parametrize(
+    ("persona", "path", "expected"),
+    [
+        ("other_manager", "/petitions/manage/{petition}/status/close/", 404),
+        ("other_manager", "/petitions/manage/{petition}/edit/", 404),
+        ("other_manager", "/petitions/manage/{petition}/duplicate/", 404),
+        ("other_manager", "/manage/letters/actions/{action}/status/close/", 404),
+        ("other_manager", "/manage/letters/actions/{action}/edit/", 404),
+        ("other_manager", "/manage/campaigns/{campaign}/edit/", 404),
+        ("manager", "/manage/campaigns/{campaign}/status/archive/", 403),
+        ("supporter", "/petitions/manage/{petition}/status/close/", 403),
+        ("staff_without_mfa", "/petitions/manage/{petition}/status/close/", MFA),
+        ("anonymous", "/petitions/manage/{petition}/duplicate/", LOGIN),
+    ],
+)
+def test_changes_by_people_who_may_not_make_them_change_nothing(
+    client, request, campaign, petition, letter_action, minister, persona, path, expected
+):
+    request.getfixturevalue("mallory")
+    if persona != "anonymous":
+        client.force_login(request.getfixturevalue(FIXTURE[persona]))
+    path = path.format(petition=petition.pk, action=letter_action.pk, campaign=campaign.pk)
+    counts = (Petition.objects.count(), LetterAction.objects.count())
+
+    response = client.post(
+        path,
+        {
+            **petition_data(campaign, title="Taken over"),
+            **letter_data(campaign, [minister], title="Taken over"),
+            **campaign_data(title="Taken over"),
+            "campaign": campaign.pk,
+        },
+    )
+
+    assert outcome(response, path) == expected
+    for row in (campaign, petition, letter_action):
+        row.refresh_from_db()
+    assert (campaign.status, campaign.title) == ("live", "Reform the NSL")
+    assert (petition.status, petition.title) == ("open", "Free them now")
+    assert (letter_action.status, letter_action.title) == ("open", "Write to the Minister")
+    assert (Petition.objects.count(), LetterAction.objects.count()) == counts
