@@ -44,6 +44,21 @@ def main(argv: list[str]) -> None:
             rows.append(
                 {"endpoint": label, **_figures(result), "ratio": result["rps"] / reference["rps"]}
             )
+    # The same petition page without counting its views, for the cost of counting them
+    # (one more cache round trip per view; never a database write).
+    with common.gunicorn({**env, "PETITIONS_PAGE_VIEWS": "0"}, info=info) as base:
+        path = "/petitions/free-the-prisoners-of-conscience/"
+        common.wrk(f"{base}{path}", seconds=1)
+        before = common.workers_cpu_seconds(info["pid"])
+        result = common.wrk(f"{base}{path}", seconds=seconds)
+        result["cpu_s"] = common.workers_cpu_seconds(info["pid"]) - before
+        rows.append(
+            {
+                "endpoint": "petition page, views not counted",
+                **_figures(result),
+                "ratio": result["rps"] / reference["rps"],
+            }
+        )
     db = "PostgreSQL" if common.is_postgres(env) else "SQLite"
     common.table(f"Pages, gunicorn 4 workers, {db}, {seconds}s each, 16 connections", rows)
 

@@ -1,11 +1,265 @@
-from django.shortcuts import render
+"""The manager area: the index at /manage/, campaigns, and status moves with confirmation.
 
-from accounts.decorators import manager_required
+Who may do what (docs/architecture.md, "Manager area"): staff create campaigns, choose
+their managers and publish, unpublish or archive them; a campaign's managers (and staff)
+edit its words, image and officials and run its actions. Anyone else reaching a
+campaign's manager pages gets a 404, as if it did not exist; a page reserved to staff
+answers 403 to everyone else.
+"""
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from accounts import roles
+from accounts.decorators import manager_required, staff_required
+from lib.preview import frameable_by_this_site, render_and_roll_back
+from lib.states import TransitionNotAllowed
+
+from . import managed
+from .actions import actions_for
+from .manage_forms import CampaignForm
 from .models import Campaign
+
+CONFIRM_TEMPLATE = "campaigns/manage/confirm_move.html"
+PREVIEW_INVALID_TEMPLATE = "campaigns/manage/preview_invalid.html"
+
+
+def _get_campaign_for_manager(request, pk: int) -> Campaign:
+    """A campaign the user manages (staff: any); anyone else gets a 404."""
+    return get_object_or_404(Campaign.objects.managed_by(request.user), pk=pk)
+
+
+# Status moves, shared by campaigns, petitions and letter actions -------------------
+
+
+@dataclass(frozen=True)
+class Move:
+    """One status change offered to managers, with what it will do, asked before it's done."""
+
+    name: str  # in the URL: "publish"
+    status: str  # the status it moves to
+    button: str
+    question: str
+    effects: Sequence[str] = ()
+    blockers: Sequence[str] = ()  # why it cannot be done now (the page says so)
+    done: str = ""
+    danger: bool = False
+
+
+def available_moves(moves: dict[str, Move], subject) -> dict[str, Move]:
+    """The moves the subject's transition map allows from its current status."""
+    allowed = subject.TRANSITIONS.get(subject.status, set())
+    return {name: move for name, move in moves.items() if move.status in allowed}
+
+
+def confirm_move(request, *, subject, moves: dict[str, Move], name: str, back_url: str):
+    """GET: a page saying what the move will do. POST: do it, through ``set_status``.
+
+    The move is checked against the model's transition map on both; the row is locked
+    while it changes, so two people pressing at once cannot make an illegal move.
+    """
+    move = moves.get(name)
+    if move is None:
+        raise Http404("No such change.")
+    allowed = move.status in subject.TRANSITIONS.get(subject.status, set())
+    context = {"subject": subject, "move": move, "allowed": allowed, "back_url": back_url}
+    if not allowed or move.blockers:
+        return render(request, CONFIRM_TEMPLATE, context, status=409)
+    if request.method != "POST":
+        return render(request, CONFIRM_TEMPLATE, context)
+    try:
+        with transaction.atomic():
+            locked = type(subject).objects.select_for_update().get(pk=subject.pk)
+            locked.set_status(move.status)
+    except TransitionNotAllowed:
+        messages.error(request, _("Someone changed it meanwhile; nothing was done."))
+    else:
+        messages.success(request, move.done)
+    return redirect(back_url)
+
+
+def campaign_from_query(request) -> Campaign | None:
+    """The campaign named by ``?campaign=<id>`` where a new action starts, if any (404 if
+    it is not one the user manages)."""
+    wanted = request.GET.get("campaign", "")
+    if not wanted:
+        return None
+    if not wanted.isdigit():
+        raise Http404("No such campaign.")
+    return _get_campaign_for_manager(request, int(wanted))
+
+
+def render_preview(request, template: str, context_for, form) -> HttpResponse:
+    """The public page as ``form`` would make it; saves nothing (see lib.preview).
+
+    ``context_for(saved_object)`` gives the public template's context. An invalid form
+    gets a page listing what to fix (400).
+    """
+    if not form.is_valid():
+        return render(request, PREVIEW_INVALID_TEMPLATE, {"form": form}, status=400)
+
+    def save_and_render() -> HttpResponse:
+        saved = form.save()
+        return render(request, template, context_for(saved))
+
+    return render_and_roll_back(save_and_render)
+
+
+# The index ---------------------------------------------------------------------------
 
 
 @manager_required
 def manage_index(request):
-    campaigns = Campaign.objects.managed_by(request.user).prefetch_related("managers")
-    return render(request, "campaigns/manage/index.html", {"campaigns": campaigns})
+    campaigns = list(Campaign.objects.managed_by(request.user).prefetch_related("managers"))
+    actions = managed.actions_by_campaign(campaigns)
+    rows = [(campaign, actions[campaign.pk], managed.new_links(campaign)) for campaign in campaigns]
+    context = {"rows": rows}
+    return render(request, "campaigns/manage/index.html", context)
+
+
+# Campaigns ---------------------------------------------------------------------------
+
+
+def _campaign_moves(campaign: Campaign) -> dict[str, Move]:
+    url = campaign.get_absolute_url()
+    title = campaign.title
+    publish_effects = [
+        _("The campaign page will be public at %(url)s, with its open actions.") % {"url": url},
+        _("It will be listed on the home page."),
+    ]
+    if campaign.status == Campaign.Status.ARCHIVED:
+        publish_effects.append(
+            _("Its open petitions and letter actions take signatures and letters again.")
+        )
+    return {
+        "publish": Move(
+            name="publish",
+            status=Campaign.Status.LIVE,
+            button=_("Publish the campaign"),
+            question=_("Publish “%(title)s”?") % {"title": title},
+            effects=publish_effects,
+            done=_("The campaign is live."),
+        ),
+        "unpublish": Move(
+            name="unpublish",
+            status=Campaign.Status.DRAFT,
+            button=_("Take the campaign offline"),
+            question=_("Take “%(title)s” offline?") % {"title": title},
+            effects=[
+                _("The campaign page and every one of its actions disappear from the site."),
+                _("Links to them stop working until the campaign is published again."),
+                _("Signatures and letters already given are kept."),
+            ],
+            done=_("The campaign is a draft again."),
+            danger=True,
+        ),
+        "archive": Move(
+            name="archive",
+            status=Campaign.Status.ARCHIVED,
+            button=_("Archive the campaign"),
+            question=_("Archive “%(title)s”?") % {"title": title},
+            effects=[
+                _("The campaign leaves the home page; its page stays online and says it ended."),
+                _("Its petitions and letter actions stop taking signatures and letters."),
+            ],
+            done=_("The campaign is archived."),
+            danger=True,
+        ),
+    }
+
+
+def _campaign_preview_context(campaign: Campaign) -> dict:
+    return {
+        "campaign": campaign,
+        "actions": actions_for(campaign) if campaign.is_live else [],
+        "targets": campaign.targets.filter(active=True),
+        "is_preview": not campaign.is_live,
+    }
+
+
+@staff_required
+def campaign_create(request):
+    form = CampaignForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            campaign = form.save()
+        messages.success(request, _("Campaign created as a draft."))
+        return redirect("campaigns:manage_campaign", pk=campaign.pk)
+    status = 400 if form.is_bound else 200
+    context = {"form": form, "campaign": None}
+    return render(request, "campaigns/manage/campaign_form.html", context, status=status)
+
+
+@staff_required
+@require_POST
+@never_cache
+@frameable_by_this_site
+def campaign_create_preview(request):
+    # Uploaded files are left out of previews: storing them is not undone by a rollback.
+    form = CampaignForm(request.POST, user=request.user)
+    return render_preview(
+        request, "campaigns/manage/campaign_preview.html", _campaign_preview_context, form
+    )
+
+
+@manager_required
+def campaign_detail(request, pk):
+    campaign = _get_campaign_for_manager(request, pk)
+    context = {
+        "campaign": campaign,
+        "actions": managed.actions_by_campaign([campaign])[campaign.pk],
+        "new_links": managed.new_links(campaign),
+        "moves": available_moves(_campaign_moves(campaign), campaign)
+        if roles.is_staff_member(request.user)
+        else {},
+        "managers": campaign.managers.order_by("email"),
+        "targets": campaign.targets.order_by("name"),
+    }
+    return render(request, "campaigns/manage/campaign_detail.html", context)
+
+
+@manager_required
+def campaign_edit(request, pk):
+    campaign = _get_campaign_for_manager(request, pk)
+    form = CampaignForm(
+        request.POST or None, request.FILES or None, instance=campaign, user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+        messages.success(request, _("Your changes are saved."))
+        return redirect("campaigns:manage_campaign", pk=campaign.pk)
+    status = 400 if form.is_bound else 200
+    context = {"form": form, "campaign": campaign}
+    return render(request, "campaigns/manage/campaign_form.html", context, status=status)
+
+
+@manager_required
+@never_cache
+@frameable_by_this_site
+def campaign_preview(request, pk):
+    """GET: the campaign page as saved. POST: as the edit form would make it."""
+    campaign = _get_campaign_for_manager(request, pk)
+    template = "campaigns/manage/campaign_preview.html"
+    if request.method != "POST":
+        return render(request, template, _campaign_preview_context(campaign))
+    form = CampaignForm(request.POST, instance=campaign, user=request.user)
+    return render_preview(request, template, _campaign_preview_context, form)
+
+
+@staff_required
+def campaign_status(request, pk, move):
+    campaign = _get_campaign_for_manager(request, pk)
+    back = reverse("campaigns:manage_campaign", args=[campaign.pk])
+    return confirm_move(
+        request, subject=campaign, moves=_campaign_moves(campaign), name=move, back_url=back
+    )

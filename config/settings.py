@@ -433,6 +433,13 @@ CELERY_BEAT_SCHEDULE["letters-send-queued"] = {
     "task": "letters.tasks.send_queued_letters",
     "schedule": 60.0,
 }
+# Petition page views are counted in the cache and moved to the database in batches
+# (petitions/page_views.py); with cron instead of beat, run `manage.py flush_page_views`.
+PETITIONS_PAGE_VIEWS = env_bool("PETITIONS_PAGE_VIEWS", True)
+CELERY_BEAT_SCHEDULE["petitions-flush-page-views"] = {
+    "task": "petitions.tasks.flush_page_views",
+    "schedule": 300.0,
+}
 # WeasyPrint logs every layout step at INFO; keep warnings and errors only.
 LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
 LOGGING["loggers"]["fontTools"] = {"level": "WARNING"}

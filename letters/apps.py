@@ -7,9 +7,10 @@ class LettersConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import personal_data
-        from campaigns import actions
+        from campaigns import actions, managed
 
-        from .personal_data import LettersData, letter_actions
+        from .personal_data import MANAGED, LettersData, letter_actions
 
         personal_data.register(LettersData())
         actions.register(letter_actions)
+        managed.register(MANAGED)

@@ -1,24 +1,46 @@
-"""Staff screens for letters: what waits for delivery, and print batches."""
+"""Manager and staff screens for letters.
+
+Staff: what waits for delivery, and print batches (``/manage/letters/``). Managers of a
+campaign (and staff): its letter actions, created and edited with a live preview of the
+public page and of the letter as PDF, published and closed with a confirmation,
+duplicated, and watched on a dashboard (``/manage/letters/actions/...``).
+"""
 
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts.decorators import staff_required
+from accounts.decorators import manager_required, staff_required
 from accounts.services import record_audit
-from campaigns.models import Target
+from campaigns.manage_forms import DuplicateForm
+from campaigns.manage_views import (
+    PREVIEW_INVALID_TEMPLATE,
+    Move,
+    available_moves,
+    campaign_from_query,
+    confirm_move,
+    render_preview,
+)
+from campaigns.models import Campaign, Target
+from lib.charts import bar_chart_svg
+from lib.pdf import merge_pdfs
+from lib.preview import frameable_by_this_site, render_and_roll_back
 
-from . import services
-from .forms import PrintBatchForm
-from .models import Letter, LetterDelivery, PrintBatch
+from . import services, stats
+from .forms import LetterForm, PrintBatchForm
+from .manage_forms import LetterActionForm
+from .models import Letter, LetterAction, LetterDelivery, PrintBatch
+from .pdf import letter_context, render_letter
 
 
 @staff_required
@@ -118,3 +140,263 @@ def batch_posted(request, pk):
     else:
         messages.success(request, _("%(count)d letters marked as posted.") % {"count": count})
     return redirect(batch)
+
+
+# Letter actions (managers of the campaign, and staff) ---------------------------------
+
+FORM_TEMPLATE = "letters/manage/letteraction_form.html"
+PREVIEW_TEMPLATE = "letters/manage/letteraction_preview.html"
+
+# The sample writer of the PDF preview, in each language of a letter. These are letter
+# text, not interface words, so they are not translated.
+SAMPLE_WRITERS = {
+    "en": services.SenderDetails(
+        email="", first_name="Alex", last_name="Morgan", city="Manchester", country="GB"
+    ),
+    "ko": services.SenderDetails(
+        email="", first_name="지우", last_name="김", city="부산", country="KR"
+    ),
+}
+SAMPLE_PARAGRAPH = {
+    "en": "(Here comes the writer's own paragraph, if they add one.)",
+    "ko": "(편지를 쓴 분이 덧붙인 단락이 여기에 들어갑니다.)",
+}
+
+
+def _get_action_for_manager(request, pk: int) -> LetterAction:
+    """A letter action of a campaign the user manages (staff: any); else a 404."""
+    actions = LetterAction.objects.select_related("campaign").filter(
+        campaign__in=Campaign.objects.managed_by(request.user)
+    )
+    return get_object_or_404(actions, pk=pk)
+
+
+def _dashboard_url(action: LetterAction) -> str:
+    return reverse("letters:manage_action", args=[action.pk])
+
+
+def _action_moves(action: LetterAction) -> dict[str, Move]:
+    title = action.title
+    blockers = []
+    if not action.targets.filter(active=True).exists():
+        blockers.append(_("It has no active official to write to: choose one first."))
+    publish = [
+        _("The letter action will be public at %(url)s.") % {"url": action.get_absolute_url()}
+    ]
+    if not action.campaign.is_live:
+        publish.append(
+            _(
+                "Its campaign “%(campaign)s” is not live: nobody can see it or write until "
+                "staff publish the campaign."
+            )
+            % {"campaign": action.campaign.title}
+        )
+    return {
+        "publish": Move(
+            name="publish",
+            status=LetterAction.Status.OPEN,
+            button=_("Publish the letter action"),
+            question=_("Publish “%(title)s”?") % {"title": title},
+            effects=publish,
+            blockers=blockers,
+            done=_("The letter action is published."),
+        ),
+        "close": Move(
+            name="close",
+            status=LetterAction.Status.CLOSED,
+            button=_("Close the letter action"),
+            question=_("Close “%(title)s”?") % {"title": title},
+            effects=[
+                _("Supporters can no longer write; its page says it has closed."),
+                _("Letters already written can still be delivered."),
+                _("You can open it again later."),
+            ],
+            done=_("The letter action is closed."),
+            danger=True,
+        ),
+        "reopen": Move(
+            name="reopen",
+            status=LetterAction.Status.OPEN,
+            button=_("Open the letter action again"),
+            question=_("Open “%(title)s” again?") % {"title": title},
+            effects=[_("Supporters can write again.")],
+            blockers=blockers,
+            done=_("The letter action is open again."),
+        ),
+    }
+
+
+def _preview_context(request):
+    def context_for(action: LetterAction) -> dict:
+        form = LetterForm(action=action, interface_language=request.LANGUAGE_CODE)
+        preview = [] if action.status == LetterAction.Status.CLOSED else form.preview_letters()
+        return {
+            "action": action,
+            "form": form,
+            "preview": [letter_context(letter) for letter in preview],
+        }
+
+    return context_for
+
+
+def sample_letters_pdf(action: LetterAction) -> bytes:
+    """The action's letter in English and Korean, to its first official, from a sample
+    writer, rendered exactly as supporters' letters are (``letters.pdf.render_letter``)."""
+    target = action.targets.order_by("-active", "name").first()
+    parts = []
+    for language, writer in SAMPLE_WRITERS.items():
+        letter = services.compose_letter(
+            action=action,
+            target=target,
+            sender=writer,
+            language=language,
+            personal_paragraph=SAMPLE_PARAGRAPH[language],
+        )
+        parts.append(render_letter(letter))
+    return merge_pdfs(parts)
+
+
+def _pdf_response(action: LetterAction, pdf: bytes) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="preview-{action.slug}.pdf"'
+    return response
+
+
+def _render_pdf_preview(request, form: LetterActionForm) -> HttpResponse:
+    """The letter PDF as the form would make the action; nothing is kept."""
+    if not form.is_valid():
+        return render(request, PREVIEW_INVALID_TEMPLATE, {"form": form}, status=400)
+
+    def save_and_render() -> HttpResponse:
+        action = form.save()
+        return _pdf_response(action, sample_letters_pdf(action))
+
+    return render_and_roll_back(save_and_render)
+
+
+@manager_required
+def action_create(request):
+    campaign = campaign_from_query(request)
+    form = LetterActionForm(request.POST or None, user=request.user, campaign=campaign)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            action = form.save()
+        messages.success(
+            request, _("The letter action is saved as a draft. Preview it, then publish it.")
+        )
+        return redirect(_dashboard_url(action))
+    status = 400 if form.is_bound else 200
+    return render(request, FORM_TEMPLATE, {"form": form, "action": None}, status=status)
+
+
+@manager_required
+@require_POST
+@never_cache
+@frameable_by_this_site
+def action_create_preview(request):
+    form = LetterActionForm(request.POST, user=request.user)
+    return render_preview(request, PREVIEW_TEMPLATE, _preview_context(request), form)
+
+
+@manager_required
+@require_POST
+@never_cache
+def action_create_pdf(request):
+    return _render_pdf_preview(request, LetterActionForm(request.POST, user=request.user))
+
+
+@manager_required
+def action_edit(request, pk):
+    action = _get_action_for_manager(request, pk)
+    form = LetterActionForm(request.POST or None, instance=action, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+        messages.success(request, _("Your changes are saved."))
+        return redirect(_dashboard_url(action))
+    status = 400 if form.is_bound else 200
+    return render(request, FORM_TEMPLATE, {"form": form, "action": action}, status=status)
+
+
+@manager_required
+@never_cache
+@frameable_by_this_site
+def action_preview(request, pk):
+    """GET: the public page as saved. POST: as the edit form would make it."""
+    action = _get_action_for_manager(request, pk)
+    if request.method != "POST":
+        return render(request, PREVIEW_TEMPLATE, _preview_context(request)(action))
+    form = LetterActionForm(request.POST, instance=action, user=request.user)
+    return render_preview(request, PREVIEW_TEMPLATE, _preview_context(request), form)
+
+
+@manager_required
+@never_cache
+def action_pdf(request, pk):
+    """GET: the sample letter as saved. POST: as the edit form would make it."""
+    action = _get_action_for_manager(request, pk)
+    if request.method != "POST":
+        if not action.targets.exists():
+            raise Http404("This letter action has no official to write to.")
+        return _pdf_response(action, sample_letters_pdf(action))
+    form = LetterActionForm(request.POST, instance=action, user=request.user)
+    return _render_pdf_preview(request, form)
+
+
+@manager_required
+def action_status(request, pk, move):
+    action = _get_action_for_manager(request, pk)
+    return confirm_move(
+        request,
+        subject=action,
+        moves=_action_moves(action),
+        name=move,
+        back_url=_dashboard_url(action),
+    )
+
+
+@manager_required
+def action_duplicate(request, pk):
+    action = _get_action_for_manager(request, pk)
+    form = DuplicateForm(
+        request.POST or None, user=request.user, initial={"campaign": action.campaign_id}
+    )
+    if request.method == "POST" and form.is_valid():
+        copy = action.copy_as_draft(campaign=form.cleaned_data["campaign"])
+        messages.success(
+            request,
+            _("This is a copy of “%(title)s”, saved as a draft. Change what you need.")
+            % {"title": action.title},
+        )
+        return redirect("letters:manage_action_edit", pk=copy.pk)
+    status = 400 if form.is_bound else 200
+    context = {"form": form, "subject": action, "back_url": _dashboard_url(action)}
+    return render(request, "campaigns/manage/duplicate.html", context, status=status)
+
+
+@manager_required
+@never_cache
+def action_dashboard(request, pk):
+    action = _get_action_for_manager(request, pk)
+    figures = stats.letter_stats(action)
+    start, end = figures.window
+    chart = bar_chart_svg(
+        [(day.day.isoformat(), day.written) for day in figures.days],
+        title=_("Letters written per day, %(start)s to %(end)s")
+        % {"start": start.isoformat(), "end": end.isoformat()},
+        chart_id="letters-per-day",
+    )
+    context = {
+        "action": action,
+        "stats": figures,
+        "chart": chart,
+        "status_counts": [
+            (label, figures.by_status[value]) for value, label in Letter.Status.choices
+        ],
+        "delivery_counts": [
+            (label, figures.deliveries[value]) for value, label in LetterDelivery.Status.choices
+        ],
+        "moves": available_moves(_action_moves(action), action),
+        "has_officials": action.targets.exists(),
+    }
+    return render(request, "letters/manage/letteraction_dashboard.html", context)

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.core.signals import setting_changed
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.dispatch import receiver
 from django.urls import reverse
@@ -29,7 +29,7 @@ from django_countries.fields import CountryField
 from accounts.models import Supporter
 from campaigns.models import Campaign, Target
 from lib.states import check_transition
-from lib.text import fill_placeholders, render_markdown, unknown_placeholders
+from lib.text import fill_placeholders, free_slug, render_markdown, unknown_placeholders
 
 # Every placeholder a letter template may use; anything else is refused when saved.
 PLACEHOLDERS = (
@@ -258,6 +258,42 @@ class LetterAction(models.Model):
             self.published_at = timezone.now()
             fields.append("published_at")
         self.save(update_fields=fields)
+
+    # Everything a copy takes over: the words, templates, rules and ways of delivery.
+    COPIED_FIELDS = (
+        "title",
+        "summary",
+        "intro",
+        "target_mode",
+        "subject_en",
+        "body_en",
+        "subject_ko",
+        "body_ko",
+        "editing",
+        "paragraph_max_length",
+        "body_max_length",
+        "deliver_download",
+        "deliver_email",
+        "deliver_print",
+        "goal",
+    )
+
+    @transaction.atomic
+    def copy_as_draft(self, *, campaign: Campaign | None = None) -> "LetterAction":
+        """A new draft with this action's words, templates, rules and officials.
+
+        It gets a fresh address (``<slug>-copy``, ``-copy-2``...) and no letters, count
+        or dates: a starting point for the next letter action.
+        """
+        copy = LetterAction.objects.create(
+            campaign=campaign or self.campaign,
+            slug=free_slug(
+                f"{self.slug}-copy", lambda slug: LetterAction.objects.filter(slug=slug).exists()
+            ),
+            **{name: getattr(self, name) for name in self.COPIED_FIELDS},
+        )
+        copy.targets.set(self.targets.all())
+        return copy
 
 
 class LetterQuerySet(models.QuerySet):

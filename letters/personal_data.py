@@ -1,9 +1,11 @@
 """What letters hold about a supporter: shown in "my activity", exported, erased."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.personal_data import ActivitySection
 from campaigns.actions import Action
+from campaigns.managed import ManagedAction
 
 from .models import Letter, LetterAction
 
@@ -77,3 +79,39 @@ def letter_actions(campaign) -> list[Action]:
         .filter(campaign=campaign)
         .order_by("position", "title")
     ]
+
+
+class ManagedLetterActions:
+    """Letter actions in the manager area's lists (``campaigns.managed``)."""
+
+    kind = "letter"
+
+    def new_label(self) -> str:
+        return _("New letter action")
+
+    def new_url(self, campaign) -> str:
+        return f"{reverse('letters:manage_action_create')}?campaign={campaign.pk}"
+
+    def actions(self, campaign_ids) -> list[ManagedAction]:
+        actions = (
+            LetterAction.objects.filter(campaign__in=campaign_ids)
+            .only("pk", "campaign", "title", "status", "letter_count", "goal")
+            .order_by("campaign", "position", "-created_at")
+        )
+        return [
+            ManagedAction(
+                campaign_id=action.campaign_id,
+                kind=self.kind,
+                kind_label=str(_("Letter action")),
+                title=action.title,
+                status=action.status,
+                status_label=action.get_status_display(),
+                url=reverse("letters:manage_action", args=[action.pk]),
+                count=action.letter_count,
+                goal=action.goal,
+            )
+            for action in actions
+        ]
+
+
+MANAGED = ManagedLetterActions()

@@ -25,4 +25,46 @@ urlpatterns = [
         manage_views.batch_posted,
         name="manage_batch_posted",
     ),
+    # Letter actions in the manager area (managers of the campaign, and staff).
+    path("manage/letters/actions/new/", manage_views.action_create, name="manage_action_create"),
+    path(
+        "manage/letters/actions/new/preview/",
+        manage_views.action_create_preview,
+        name="manage_action_create_preview",
+    ),
+    path(
+        "manage/letters/actions/new/letter.pdf",
+        manage_views.action_create_pdf,
+        name="manage_action_create_pdf",
+    ),
+    path(
+        "manage/letters/actions/<int:pk>/",
+        manage_views.action_dashboard,
+        name="manage_action",
+    ),
+    path(
+        "manage/letters/actions/<int:pk>/edit/",
+        manage_views.action_edit,
+        name="manage_action_edit",
+    ),
+    path(
+        "manage/letters/actions/<int:pk>/preview/",
+        manage_views.action_preview,
+        name="manage_action_preview",
+    ),
+    path(
+        "manage/letters/actions/<int:pk>/letter.pdf",
+        manage_views.action_pdf,
+        name="manage_action_pdf",
+    ),
+    path(
+        "manage/letters/actions/<int:pk>/status/<slug:move>/",
+        manage_views.action_status,
+        name="manage_action_status",
+    ),
+    path(
+        "manage/letters/actions/<int:pk>/duplicate/",
+        manage_views.action_duplicate,
+        name="manage_action_duplicate",
+    ),
 ]

@@ -7,6 +7,7 @@ paid several times per request on hot paths (page cache, rate limits). The clien
 thread-safe (each command borrows a connection from the pool), so one per pool will do.
 """
 
+from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
 
@@ -42,3 +43,24 @@ class RedisCache(DjangoRedisCache):
             pipe.set(full_key, 0, ex=timeout, nx=True)
             pipe.incr(full_key)
         return pipe.execute()[1::2]
+
+
+def incr_counters(counters: list[tuple[str, int]], *, using: str = "default") -> list[int]:
+    """Add one to each ``(key, timeout)`` counter in a cache; the totals after adding.
+
+    One round trip on Redis (``RedisCache.incr_counters``); other backends (the
+    per-process cache of development) add the key, then increment it. A counter that
+    expires between the two starts again at one.
+    """
+    cache = caches[using]
+    if hasattr(cache, "incr_counters"):
+        return cache.incr_counters(counters)
+    totals = []
+    for key, timeout in counters:
+        cache.add(key, 0, timeout=timeout)
+        try:
+            totals.append(cache.incr(key))
+        except ValueError:
+            cache.add(key, 1, timeout=timeout)
+            totals.append(1)
+    return totals

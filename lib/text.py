@@ -1,7 +1,9 @@
 """Text helpers shared by every app: email canonical forms, Markdown, names."""
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 import markdown
 import nh3
@@ -85,6 +87,7 @@ MARKDOWN_TAGS = {
     "pre",
 }
 MARKDOWN_ATTRIBUTES = {"a": {"href", "title"}}
+MARKDOWN_URL_SCHEMES = {"http", "https", "mailto"}
 
 
 def render_markdown(source: str) -> SafeString:
@@ -98,7 +101,7 @@ def render_markdown(source: str) -> SafeString:
         html,
         tags=MARKDOWN_TAGS,
         attributes=MARKDOWN_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
+        url_schemes=MARKDOWN_URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
     )
     return mark_safe(clean.strip())
@@ -150,3 +153,49 @@ def fill_placeholders(text: str, values: Mapping[str, str]) -> str:
         return str(values[match.group(1).strip()])
 
     return PLACEHOLDER_PATTERN.sub(replace, text or "")
+
+
+# Markdown that managers write is sanitised when saved (render_markdown). Forms also say
+# what the sanitiser would drop, so nobody is surprised by a page missing a part.
+
+
+class _MarkupScanner(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.problems: dict[str, None] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in MARKDOWN_TAGS:
+            self.problems.setdefault(f"<{tag}>", None)
+            return
+        allowed = MARKDOWN_ATTRIBUTES.get(tag, set())
+        for name, value in attrs:
+            if name not in allowed:
+                self.problems.setdefault(f"{name}=", None)
+            elif name == "href" and value:
+                scheme = urlsplit(value.strip()).scheme.lower()
+                if scheme and scheme not in MARKDOWN_URL_SCHEMES:
+                    self.problems.setdefault(f"{scheme}:", None)
+
+
+def markup_problems(source: str) -> list[str]:
+    """What ``render_markdown`` would remove from ``source``: tags, attributes, link schemes.
+
+    Each is named once, in order (``<script>``, ``onclick=``, ``javascript:``); an
+    empty list means the Markdown shows as written.
+    """
+    scanner = _MarkupScanner()
+    scanner.feed(markdown.markdown(source or "", extensions=["sane_lists"], output_format="html"))
+    scanner.close()
+    return list(scanner.problems)
+
+
+def free_slug(base: str, taken: Callable[[str], bool], *, max_length: int = 80) -> str:
+    """``base`` if it is free, else ``base-2``, ``base-3``... cut to fit ``max_length``."""
+    base = base[:max_length].strip("-") or "copy"
+    candidate, number = base, 1
+    while taken(candidate):
+        number += 1
+        suffix = f"-{number}"
+        candidate = base[: max_length - len(suffix)].rstrip("-") + suffix
+    return candidate

@@ -7,9 +7,10 @@ class PetitionsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import personal_data
-        from campaigns import actions
+        from campaigns import actions, managed
 
-        from .integrations import PROVIDER, petition_actions
+        from .integrations import MANAGED, PROVIDER, petition_actions
 
         personal_data.register(PROVIDER)
         actions.register(petition_actions)
+        managed.register(MANAGED)

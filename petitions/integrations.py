@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts.personal_data import ActivitySection
 from campaigns.actions import Action
+from campaigns.managed import ManagedAction
 
 from . import page_cache, services, tokens
 from .models import Petition, Signature
@@ -109,3 +110,40 @@ class PetitionData:
 
 
 PROVIDER = PetitionData()
+
+
+class ManagedPetitions:
+    """Petitions in the manager area's lists (``campaigns.managed``)."""
+
+    kind = "petition"
+
+    def new_label(self) -> str:
+        return _("New petition")
+
+    def new_url(self, campaign) -> str:
+        return f"{reverse('petitions:manage_create')}?campaign={campaign.pk}"
+
+    def actions(self, campaign_ids) -> list[ManagedAction]:
+        petitions = (
+            Petition.objects.filter(campaign__in=campaign_ids)
+            .defer("body", "body_html")
+            .with_current_count()
+            .order_by("campaign", "position", "-created_at")
+        )
+        return [
+            ManagedAction(
+                campaign_id=petition.campaign_id,
+                kind=self.kind,
+                kind_label=_("Petition"),
+                title=petition.title,
+                status=petition.status,
+                status_label=petition.get_status_display(),
+                url=reverse("petitions:manage_dashboard", args=[petition.pk]),
+                count=petition.current_count,
+                goal=petition.goal,
+            )
+            for petition in petitions
+        ]
+
+
+MANAGED = ManagedPetitions()

@@ -11,7 +11,7 @@ from accounts.models import Supporter
 from campaigns.models import Campaign, Target
 from lib.states import check_transition
 from lib.storage import private_storage
-from lib.text import initials, render_markdown
+from lib.text import free_slug, initials, render_markdown
 
 
 class PetitionQuerySet(models.QuerySet):
@@ -184,6 +184,33 @@ class Petition(models.Model):
             fields.append("delivered_at")
         self.save(update_fields=fields)
 
+    @transaction.atomic
+    def copy_as_draft(self, *, campaign: Campaign | None = None) -> "Petition":
+        """A new draft with this petition's words, officials, goal and milestones.
+
+        It gets a fresh address (``<slug>-copy``, ``-copy-2``...) and no signatures,
+        counts, dates or history: a starting point for the next petition.
+        """
+        copy = Petition.objects.create(
+            campaign=campaign or self.campaign,
+            slug=free_slug(
+                f"{self.slug}-copy", lambda slug: Petition.objects.filter(slug=slug).exists()
+            ),
+            title=self.title,
+            summary=self.summary,
+            body=self.body,
+            goal=self.goal,
+            requires_confirmation=self.requires_confirmation,
+            postcode_field=self.postcode_field,
+            city_field=self.city_field,
+        )
+        copy.targets.set(self.targets.all())
+        Milestone.objects.bulk_create(
+            Milestone(petition=copy, threshold=milestone.threshold)
+            for milestone in self.milestones.all()
+        )
+        return copy
+
     def _shard_figures(self) -> tuple[int, object]:
         if not hasattr(self, "shard_total"):
             figures = self.count_shards.aggregate(total=Sum("delta"), last=Max("updated_at"))
@@ -264,6 +291,35 @@ class CountShard(models.Model):
 
     def __str__(self) -> str:
         return f"{self.petition_id}/{self.shard}: {self.delta}"
+
+
+class PageViewCount(models.Model):
+    """How often a petition's public page was viewed on one day (a local date).
+
+    Views are counted in the shared cache as they happen (``petitions.page_views``) and
+    added here in batches by ``flush_page_views``: a page view never writes to the
+    database. No address or other trace of the visitor is kept, only the number.
+    """
+
+    petition = models.ForeignKey(
+        Petition,
+        verbose_name=_("petition"),
+        on_delete=models.CASCADE,
+        related_name="page_view_counts",
+    )
+    day = models.DateField(_("day"))
+    views = models.PositiveIntegerField(_("page views"), default=0)
+
+    class Meta:
+        verbose_name = _("page views of a day")
+        verbose_name_plural = _("page views per day")
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(fields=["petition", "day"], name="page_view_count_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id} {self.day}: {self.views}"
 
 
 class SignatureQuerySet(models.QuerySet):

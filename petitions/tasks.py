@@ -20,3 +20,11 @@ def build_delivery_pack(pack_id: int) -> None:
     from . import delivery
 
     delivery.build_delivery_pack(pack_id=pack_id)
+
+
+@shared_task(ignore_result=True)
+def flush_page_views() -> int | None:
+    """Move page views counted in the cache to the database; run every few minutes by beat."""
+    from . import page_views
+
+    return page_views.flush()

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import export_views, moderation_views, views
+from . import export_views, manage_views, moderation_views, views
 
 app_name = "petitions"
 
@@ -62,5 +62,31 @@ urlpatterns += [
         "manage/petitions/<slug:slug>/export/packs/<int:pk>/list.csv",
         export_views.pack_list,
         name="pack_list",
+    ),
+]
+
+# Manager area (issue 5, manager part): create, edit, preview, move, duplicate and the
+# dashboard, by id since an address can change until the petition is published.
+urlpatterns += [
+    path("manage/petitions/new/", manage_views.petition_create, name="manage_create"),
+    path(
+        "manage/petitions/new/preview/",
+        manage_views.petition_create_preview,
+        name="manage_create_preview",
+    ),
+    path("manage/petitions/<int:pk>/", manage_views.petition_dashboard, name="manage_dashboard"),
+    path("manage/petitions/<int:pk>/edit/", manage_views.petition_edit, name="manage_edit"),
+    path(
+        "manage/petitions/<int:pk>/preview/", manage_views.petition_preview, name="manage_preview"
+    ),
+    path(
+        "manage/petitions/<int:pk>/status/<slug:move>/",
+        manage_views.petition_status,
+        name="manage_status",
+    ),
+    path(
+        "manage/petitions/<int:pk>/duplicate/",
+        manage_views.petition_duplicate,
+        name="manage_duplicate",
     ),
 ]

@@ -20,7 +20,7 @@ from accounts import notices, roles
 from accounts.models import Supporter
 from campaigns.actions import actions_for
 
-from . import abuse, page_cache, services, tokens
+from . import abuse, page_cache, page_views, services, tokens
 from .forms import SignForm
 from .models import Petition, Signature
 
@@ -211,8 +211,11 @@ def petition_detail(request, slug):
     if shared:
         html = page_cache.get(slug, language)
         if html is not None:
+            page_views.count(request, slug)  # only public pages are ever in the cache
             return page_cache.respond(request, html)
     petition = _get_petition_for_user(request, slug)
+    if petition.is_public:
+        page_views.count(request, petition.slug)
     if shared and petition.is_public:
         context = {**_detail_context(request, petition), **page_cache.template_context()}
         html = render_to_string(DETAIL_TEMPLATE, context, page_cache.template_request(request))

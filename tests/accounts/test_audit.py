@@ -56,7 +56,7 @@ def test_staff_read_the_audit_log_filtered_by_action(client, carol):
 
 
 @pytest.mark.parametrize("who", ["anonymous", "alice", "bob"])
-def test_only_staff_open_the_audit_log(client, who, request):
+def test_only_staff_open_the_audit_log(client, db, who, request):
     if who != "anonymous":
         client.force_login(request.getfixturevalue(who))
 

@@ -1,0 +1,127 @@
+"""Forms of the manager area: campaigns, and the pieces that action forms share."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts import roles
+from lib.text import markup_problems
+
+from .models import Campaign, Target
+
+ADDRESS_FIXED = _("The address is fixed once published: links that people shared point to it.")
+
+
+def check_markdown(value: str) -> str:
+    """Refuse Markdown holding what the sanitiser would drop, naming each piece."""
+    problems = markup_problems(value)
+    if problems:
+        raise forms.ValidationError(
+            _(
+                "Sori shows Markdown only and would remove %(parts)s from the page. "
+                "Take it out, or write it as Markdown (**bold**, [link](https://…))."
+            ),
+            code="markup",
+            params={"parts": ", ".join(problems)},
+        )
+    return value
+
+
+class OfficialsField(forms.ModelMultipleChoiceField):
+    """Active officials as a set of checkboxes, each by the name in the reader's language."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", Target.objects.filter(active=True).order_by("name"))
+        super().__init__(**kwargs)
+
+    def label_from_instance(self, target: Target) -> str:
+        label = target.display_name()
+        if target.organisation:
+            label = f"{label}, {target.organisation}"
+        if not target.active:
+            label = _("%(official)s (no longer active)") % {"official": label}
+        return label
+
+    def keep_chosen(self, instance) -> None:
+        """Offer the officials an existing row already has, even if retired since, so that
+        saving the form never drops one unseen."""
+        if instance.pk:
+            chosen = instance.targets.values("pk")
+            self.queryset = Target.objects.filter(Q(active=True) | Q(pk__in=chosen)).order_by(
+                "-active", "name"
+            )
+
+
+class ManagersField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, user) -> str:
+        return f"{user.name} <{user.email}>" if user.name else user.email
+
+
+class AddressFixedOncePublished:
+    """Mixin for forms of things with a ``slug`` and ``published_at``: the slug stays put
+    after the first publication, because shared links and counters use it."""
+
+    def fix_address_if_published(self) -> None:
+        instance = self.instance
+        published = instance.published_at is not None or instance.status != "draft"
+        if instance.pk and published and "slug" in self.fields:
+            self.fields["slug"].disabled = True
+            self.fields["slug"].help_text = ADDRESS_FIXED
+
+
+class CampaignForm(AddressFixedOncePublished, forms.ModelForm):
+    """A campaign's words, image and officials; staff also choose its managers."""
+
+    targets = OfficialsField(label=_("Officials who decide"), required=False)
+
+    class Meta:
+        model = Campaign
+        fields = ["title", "slug", "summary", "body", "image", "image_alt", "targets", "managers"]
+        help_texts = {
+            "slug": _("Letters, digits and hyphens: the page is at /campaigns/<address>/."),
+            "body": _("Markdown: **bold**, *italic*, [link](https://…), lists, ## headings."),
+        }
+        widgets = {"body": forms.Textarea(attrs={"rows": 12})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fix_address_if_published()
+        self.fields["targets"].keep_chosen(self.instance)
+        if roles.is_staff_member(user):
+            users = get_user_model().objects.filter(groups__name=roles.MANAGERS, is_active=True)
+            self.fields["managers"] = ManagersField(
+                label=_("Managers"),
+                queryset=users.order_by("email").distinct(),
+                required=False,
+                help_text=_("People in the “Campaign managers” group who run this campaign."),
+            )
+        else:
+            # Who runs a campaign is staff's decision.
+            del self.fields["managers"]
+
+    def clean_body(self) -> str:
+        return check_markdown(self.cleaned_data["body"])
+
+    def clean(self):
+        data = super().clean()
+        image = data.get("image")
+        if image and not data.get("image_alt", "").strip():
+            self.add_error("image_alt", _("Describe the image for people who cannot see it."))
+        return data
+
+
+class DuplicateForm(forms.Form):
+    """Where the copy of an action goes: any campaign the person manages."""
+
+    campaign = forms.ModelChoiceField(
+        label=_("Copy into the campaign"), queryset=Campaign.objects.none()
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = Campaign.objects.managed_by(user).order_by("title")

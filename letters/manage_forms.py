@@ -1,0 +1,90 @@
+"""Forms of the manager area for letter actions."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.manage_forms import AddressFixedOncePublished, OfficialsField, check_markdown
+from campaigns.models import Campaign
+
+from .models import LetterAction
+
+PLACEHOLDER_HELP = _(
+    "Placeholders Sori fills in for each writer: {first_name}, {last_name}, {full_name}, "
+    "{city}, {country}, {target_name}, {target_salutation}, {date}."
+)
+
+
+class LetterActionForm(AddressFixedOncePublished, forms.ModelForm):
+    """A letter action: words, officials, both templates, what supporters may change, delivery.
+
+    Unknown placeholders are refused by ``LetterAction.clean`` (run by the form), which
+    names each one in the field's error.
+    """
+
+    campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=Campaign.objects.none())
+    targets = OfficialsField(
+        label=_("Officials"),
+        error_messages={"required": _("Choose at least one official to write to.")},
+    )
+    goal = forms.IntegerField(
+        label=_("Goal (letters)"),
+        required=False,
+        min_value=1,
+        error_messages={"min_value": _("The goal must be at least 1 letter, or empty.")},
+    )
+
+    class Meta:
+        model = LetterAction
+        fields = [
+            "campaign",
+            "title",
+            "slug",
+            "summary",
+            "intro",
+            "targets",
+            "target_mode",
+            "subject_en",
+            "body_en",
+            "subject_ko",
+            "body_ko",
+            "editing",
+            "paragraph_max_length",
+            "body_max_length",
+            "deliver_download",
+            "deliver_email",
+            "deliver_print",
+            "goal",
+        ]
+        help_texts = {
+            "slug": _("Letters, digits and hyphens: the page is at /letters/<address>/."),
+            "intro": _("Markdown: **bold**, *italic*, [link](https://…), lists, ## headings."),
+            "subject_en": PLACEHOLDER_HELP,
+            "subject_ko": PLACEHOLDER_HELP,
+            "body_ko": _(
+                "The body of the letter in Korean, between the salutation and the closing, "
+                "which Sori adds."
+            ),
+        }
+        labels = {"target_mode": _("Who receives each letter")}
+        widgets = {
+            "intro": forms.Textarea(attrs={"rows": 6}),
+            "body_en": forms.Textarea(attrs={"rows": 12}),
+            "body_ko": forms.Textarea(attrs={"rows": 12}),
+            "target_mode": forms.RadioSelect,
+            "editing": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, user, campaign: Campaign | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fix_address_if_published()
+        self.fields["targets"].keep_chosen(self.instance)
+        if self.instance.pk:
+            # An action stays in its campaign: its letters were written there.
+            del self.fields["campaign"]
+        else:
+            self.fields["campaign"].queryset = Campaign.objects.managed_by(user).order_by("title")
+            if campaign is not None:
+                self.initial.setdefault("campaign", campaign.pk)
+
+    def clean_intro(self) -> str:
+        return check_markdown(self.cleaned_data["intro"])

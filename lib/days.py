@@ -1,0 +1,32 @@
+"""Counting rows per local day in one pass, on any database.
+
+Grouping by ``TruncDate`` converts every row's time in the database (SQLite calls a
+Python function per row for it). Here the day boundaries are computed once, in Python,
+in the current time zone (so a day with a clock change is still one day), and each row
+falls into its day through one ``CASE`` that the database evaluates.
+"""
+
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Case, IntegerField, Value, When
+from django.utils import timezone
+
+
+def day_starts(first: date, last: date) -> list[datetime]:
+    """The local midnight starting each day from ``first`` to ``last``, then the one after."""
+    count = (last - first).days + 2
+    return [
+        timezone.make_aware(datetime.combine(first + timedelta(days=n), time.min))
+        for n in range(count)
+    ]
+
+
+def day_number(field: str, starts: list[datetime]) -> Case:
+    """0 for rows of the first day, 1 for the next...; rows must lie within ``starts``."""
+    return Case(
+        *[
+            When(**{f"{field}__lt": end}, then=Value(number))
+            for number, end in enumerate(starts[1:])
+        ],
+        output_field=IntegerField(),
+    )

@@ -1,0 +1,158 @@
+"""Forms of the manager area for petitions: create and edit, duplicate."""
+
+import re
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.manage_forms import AddressFixedOncePublished, OfficialsField, check_markdown
+from campaigns.models import Campaign
+
+from . import counting
+from .models import Milestone, Petition
+
+# "1000", "1,000" or "10,000": digits, optionally grouped by commas in threes.
+NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
+MOMENT_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class MomentInput(forms.DateTimeInput):
+    """The browser's date and time picker; typed as 2026-12-31T18:00 without it."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format=MOMENT_FORMAT, **kwargs)
+
+
+class MilestonesField(forms.CharField):
+    """Counts worth celebrating, typed as "1,000 10,000 100,000"; a sorted list of ints."""
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return " ".join(f"{number:,}" for number in value)
+        return value
+
+    def to_python(self, value) -> list[int]:
+        text = super().to_python(value) or ""
+        numbers = set()
+        for token in re.split(r"[\s;]+", text.strip()):
+            token = token.rstrip(",")
+            if not token:
+                continue
+            if not NUMBER.fullmatch(token):
+                raise forms.ValidationError(
+                    _("“%(token)s” is not a whole number. Separate milestones with spaces."),
+                    code="invalid",
+                    params={"token": token},
+                )
+            number = int(token.replace(",", ""))
+            if number < 1:
+                raise forms.ValidationError(_("Milestones start at 1."), code="min_value")
+            numbers.add(number)
+        return sorted(numbers)
+
+
+class PetitionForm(AddressFixedOncePublished, forms.ModelForm):
+    """A petition's words, officials, goal, milestones, times and what the form asks."""
+
+    campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=Campaign.objects.none())
+    targets = OfficialsField(label=_("Addressed to"), required=False)
+    goal = forms.IntegerField(
+        label=_("Goal"),
+        min_value=1,
+        initial=Petition._meta.get_field("goal").default,
+        error_messages={"min_value": _("The goal must be at least 1 signature.")},
+        help_text=_("The count the campaign aims for."),
+    )
+    milestones = MilestonesField(
+        label=_("Milestones"),
+        required=False,
+        help_text=_(
+            "Counts to celebrate on the way, separated by spaces, e.g. 1,000 10,000. "
+            "The page's progress bar runs to the next one."
+        ),
+    )
+
+    class Meta:
+        model = Petition
+        fields = [
+            "campaign",
+            "title",
+            "slug",
+            "summary",
+            "body",
+            "targets",
+            "goal",
+            "opens_at",
+            "closes_at",
+            "requires_confirmation",
+            "postcode_field",
+            "city_field",
+        ]
+        help_texts = {
+            "slug": _("Letters, digits and hyphens: the page is at /petitions/<address>/."),
+            "summary": _("One or two sentences, shown under the title and in shared links."),
+            "body": _("Markdown: **bold**, *italic*, [link](https://…), lists, ## headings."),
+            "opens_at": _("Empty: as soon as it is published."),
+            "closes_at": _("Empty: until you close it."),
+        }
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 14}),
+            "opens_at": MomentInput(),
+            "closes_at": MomentInput(),
+        }
+
+    def __init__(self, *args, user, campaign: Campaign | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fix_address_if_published()
+        self.fields["targets"].keep_chosen(self.instance)
+        if self.instance.pk:
+            # A petition stays in its campaign: its signers signed it there.
+            del self.fields["campaign"]
+            self.initial.setdefault(
+                "milestones", list(self.instance.milestones.values_list("threshold", flat=True))
+            )
+        else:
+            self.fields["campaign"].queryset = Campaign.objects.managed_by(user).order_by("title")
+            if campaign is not None:
+                self.initial.setdefault("campaign", campaign.pk)
+        for name in ("opens_at", "closes_at"):
+            self.fields[name].input_formats = [MOMENT_FORMAT, "%Y-%m-%d %H:%M"]
+
+    def clean_body(self) -> str:
+        return check_markdown(self.cleaned_data["body"])
+
+    def clean_closes_at(self):
+        closes_at = self.cleaned_data["closes_at"]
+        if closes_at and "closes_at" in self.changed_data and closes_at <= timezone.now():
+            raise forms.ValidationError(
+                _(
+                    "That time has passed. To stop taking signatures now, close the "
+                    "petition from its dashboard."
+                ),
+                code="past",
+            )
+        return closes_at
+
+    def clean(self):
+        data = super().clean()
+        opens_at, closes_at = data.get("opens_at"), data.get("closes_at")
+        if opens_at and closes_at and opens_at >= closes_at:
+            self.add_error("closes_at", _("The closing time must come after the opening time."))
+        return data
+
+    def _save_m2m(self) -> None:
+        """Officials, then milestones: removed ones go, new ones are added (and stamped
+        at once if the count has already passed them)."""
+        super()._save_m2m()
+        petition = self.instance
+        wanted = set(self.cleaned_data["milestones"])
+        petition.milestones.exclude(threshold__in=wanted).delete()
+        new = wanted - set(petition.milestones.values_list("threshold", flat=True))
+        if new:
+            Milestone.objects.bulk_create(
+                Milestone(petition=petition, threshold=threshold) for threshold in sorted(new)
+            )
+            counting.mark_milestones(petition.pk)
