@@ -62,22 +62,3 @@ def mallory(db):
 def campaign(db, bob):
     return CampaignFactory(slug="reform-the-nsl", title="Reform the NSL", managers=[bob])
 
-
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Drop the test database cleanly on PostgreSQL.
-
-    A connection opened by a worker thread in some test (seen once per full run, idle
-    after ROLLBACK) can outlive its thread; PostgreSQL then refuses to drop the test
-    database. Before the drop, end any session on it other than our own.
-    """
-    yield
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
