@@ -31,22 +31,23 @@ class RedisCache(DjangoRedisCache):
         super().__init__(server, params)
         self._class = RedisCacheClient
 
-    def incr_counters(self, counters: list[tuple[str, int]]) -> list[int]:
-        """Add one to each ``(key, timeout)`` counter, creating it with that expiry if new.
+    def incr_counters(self, counters: list[tuple]) -> list[int]:
+        """Add to each ``(key, timeout[, amount])`` counter, creating it with that expiry.
 
-        One round trip for all of them (rate limits check several windows per request).
+        One round trip for all of them (rate limits check several windows per request;
+        page views arrive in batches). The amount is one unless given.
         """
         client = self._cache.get_client(write=True)
         pipe = client.pipeline(transaction=False)
-        for key, timeout in counters:
+        for key, timeout, *amount in counters:
             full_key = self.make_and_validate_key(key)
             pipe.set(full_key, 0, ex=timeout, nx=True)
-            pipe.incr(full_key)
+            pipe.incrby(full_key, amount[0] if amount else 1)
         return pipe.execute()[1::2]
 
 
-def incr_counters(counters: list[tuple[str, int]], *, using: str = "default") -> list[int]:
-    """Add one to each ``(key, timeout)`` counter in a cache; the totals after adding.
+def incr_counters(counters: list[tuple], *, using: str = "default") -> list[int]:
+    """Add to each ``(key, timeout[, amount])`` counter in a cache; the totals after adding.
 
     One round trip on Redis (``RedisCache.incr_counters``); other backends (the
     per-process cache of development) add the key, then increment it. A counter that
@@ -56,11 +57,12 @@ def incr_counters(counters: list[tuple[str, int]], *, using: str = "default") ->
     if hasattr(cache, "incr_counters"):
         return cache.incr_counters(counters)
     totals = []
-    for key, timeout in counters:
+    for key, timeout, *amount in counters:
+        delta = amount[0] if amount else 1
         cache.add(key, 0, timeout=timeout)
         try:
-            totals.append(cache.incr(key))
+            totals.append(cache.incr(key, delta))
         except ValueError:
-            cache.add(key, 1, timeout=timeout)
-            totals.append(1)
+            cache.add(key, delta, timeout=timeout)
+            totals.append(delta)
     return totals

@@ -6,6 +6,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.cache import cache
 
 from accounts import roles
+from petitions import page_views
 from tests.factories import CampaignFactory, SupporterFactory, UserFactory
 
 
@@ -19,8 +20,10 @@ def enable_mfa(user) -> str:
 @pytest.fixture(autouse=True)
 def _clean_cache():
     cache.clear()
+    page_views.discard_held()
     yield
     cache.clear()
+    page_views.discard_held()
 
 
 @pytest.fixture
@@ -61,4 +64,3 @@ def mallory(db):
 @pytest.fixture
 def campaign(db, bob):
     return CampaignFactory(slug="reform-the-nsl", title="Reform the NSL", managers=[bob])
-

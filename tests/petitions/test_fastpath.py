@@ -1,0 +1,164 @@
+"""Cached anonymous petition pages and count.json answered before most middleware."""
+
+import json
+import re
+
+from django.core.cache import cache
+from django.middleware.csrf import CSRF_ALLOWED_CHARS
+from django.test import Client
+
+from petitions import page_views
+from petitions.fastpath import mask_secret, random_string
+from tests.petitions.conftest import form_data
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def without_tokens(html: str) -> str:
+    return TOKEN.sub('name="csrfmiddlewaretoken" value="-"', html)
+
+
+def test_the_second_visitor_is_served_before_sessions_and_auth_run(petition):
+    url = petition.get_absolute_url()
+    rendered = Client().get(url)  # renders through the whole stack and stores the page
+
+    fast = Client().get(url)
+
+    assert hasattr(rendered.wsgi_request, "user")  # went through AuthenticationMiddleware
+    assert not hasattr(fast.wsgi_request, "user")  # answered before it
+    assert without_tokens(fast.content.decode()) == without_tokens(rendered.content.decode())
+
+
+def test_fast_answers_carry_the_headers_the_skipped_middleware_would_add(petition):
+    url = petition.get_absolute_url()
+    rendered = Client().get(url)
+
+    fast = Client().get(url)
+
+    for header in [
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "Content-Language",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+    ]:
+        assert fast.headers[header] == rendered.headers[header], header
+    assert set(fast.headers["Vary"].split(", ")) >= {"Cookie", "Accept-Language"}
+    assert fast.headers["Cache-Control"] == "private, no-cache"
+    assert fast.cookies["csrftoken"]["samesite"] == "Lax"
+
+
+def test_a_fast_page_form_signs_under_django_csrf_checks(petition):
+    Client().get(petition.get_absolute_url())
+    visitor = Client(enforce_csrf_checks=True)
+    html = visitor.get(petition.get_absolute_url()).content.decode()
+    token = TOKEN.search(html).group(1)
+
+    signed = visitor.post(f"/petitions/{petition.slug}/sign/", form_data(csrfmiddlewaretoken=token))
+    tampered = Client(enforce_csrf_checks=True)
+    tampered.cookies["csrftoken"] = visitor.cookies["csrftoken"].value
+    refused = tampered.post(
+        f"/petitions/{petition.slug}/sign/",
+        form_data(email="other@example.org", csrfmiddlewaretoken=token[:-1] + "A"),
+    )
+
+    assert signed.status_code == 302
+    assert refused.status_code == 403
+    assert petition.signatures.count() == 1
+
+
+def test_a_visitor_keeps_their_csrf_cookie_and_gets_a_fresh_mask(petition):
+    Client().get(petition.get_absolute_url())
+    visitor = Client(enforce_csrf_checks=True)
+    first = visitor.get(petition.get_absolute_url())
+    secret = visitor.cookies["csrftoken"].value
+
+    second = visitor.get(petition.get_absolute_url())
+
+    assert "csrftoken" in first.cookies and "csrftoken" not in second.cookies
+    first_token = TOKEN.search(first.content.decode()).group(1)
+    second_token = TOKEN.search(second.content.decode()).group(1)
+    assert first_token != second_token
+    assert visitor.cookies["csrftoken"].value == secret
+    data = form_data(csrfmiddlewaretoken=second_token)
+    assert visitor.post(f"/petitions/{petition.slug}/sign/", data).status_code == 302
+
+
+def test_the_ref_code_is_filled_in_and_other_queries_take_the_long_way(petition):
+    Client().get(petition.get_absolute_url())
+
+    with_ref = Client().get(petition.get_absolute_url(), {"ref": "kakao"})
+    other = Client().get(petition.get_absolute_url(), {"utm_source": "x"})
+
+    assert not hasattr(with_ref.wsgi_request, "user")
+    assert 'name="source" value="kakao"' in with_ref.content.decode()
+    assert hasattr(other.wsgi_request, "user")
+
+
+def test_korean_readers_get_the_korean_copy(petition):
+    Client().get(petition.get_absolute_url(), headers={"accept-language": "ko"})
+
+    fast = Client().get(petition.get_absolute_url(), headers={"accept-language": "ko"})
+
+    assert not hasattr(fast.wsgi_request, "user")
+    assert fast.headers["Content-Language"] == "ko"
+    assert '<html lang="ko">' in fast.content.decode()
+
+
+def test_fast_pages_are_counted_as_page_views(petition, settings):
+    settings.PETITIONS_PAGE_VIEWS = True
+    Client().get(petition.get_absolute_url())
+
+    Client().get(petition.get_absolute_url())
+    page_views.flush()
+
+    assert page_views.total_views(petition) == 2
+
+
+def test_signed_in_people_and_htmx_requests_take_the_long_way(petition, alice, client):
+    Client().get(petition.get_absolute_url())
+    client.force_login(alice)
+
+    own = client.get(petition.get_absolute_url())
+    htmx = Client().get(petition.get_absolute_url(), headers={"HX-Request": "true"})
+
+    assert hasattr(own.wsgi_request, "user") and hasattr(htmx.wsgi_request, "user")
+
+
+def test_count_json_is_served_fast_once_cached_with_the_same_body(petition):
+    url = f"/petitions/{petition.slug}/count.json"
+    rendered = Client().get(url)
+
+    fast = Client().get(url)
+
+    assert not hasattr(fast.wsgi_request, "user")
+    assert json.loads(fast.content) == json.loads(rendered.content)
+    assert fast.headers["Content-Type"] == "application/json"
+    assert fast.headers["Cache-Control"] == rendered.headers["Cache-Control"]
+
+
+def test_nothing_cached_means_the_whole_stack(petition):
+    cache.clear()
+
+    response = Client().get(f"/petitions/{petition.slug}/count.json")
+
+    assert hasattr(response.wsgi_request, "user")
+
+
+def test_random_strings_use_the_csrf_alphabet():
+    values = {random_string(32) for _ in range(200)}
+
+    assert len(values) == 200
+    assert all(len(v) == 32 and set(v) <= set(CSRF_ALLOWED_CHARS) for v in values)
+    assert set("".join(values)) == set(CSRF_ALLOWED_CHARS)  # every character turns up
+
+
+def test_mask_secret_round_trips_through_django():
+    from django.middleware.csrf import _unmask_cipher_token
+
+    secret = random_string(32)
+
+    masked = mask_secret(secret)
+
+    assert len(masked) == 64
+    assert _unmask_cipher_token(masked) == secret
