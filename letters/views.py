@@ -3,18 +3,16 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.csp import CSP
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
 from accounts import roles
 from accounts.models import Supporter
 from campaigns.models import Campaign
 from lib.http import client_ip, hash_ip
+from lib.preview import frameable_by_this_site
 
 from . import services
 from .forms import DeliveryForm, LetterForm
@@ -201,8 +199,7 @@ def letter_detail(request, token):
 
 
 @never_cache
-@xframe_options_sameorigin
-@csp_override({"frame-ancestors": [CSP.SELF]})
+@frameable_by_this_site
 def letter_pdf(request, token):
     """The letter as PDF: shown in the private page's frame, or downloaded."""
     letter = _get_letter_for_token(token)
