@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone
 
+from lib.cache import incr_counters
 from lib.http import client_ip, hash_ip
 
 from .models import Signature
@@ -57,17 +58,7 @@ def _counts(windows: list[tuple[str, int]]) -> list[int]:
         (f"petitions:rate:{subject}:{seconds}:{int(now // seconds)}", seconds + 1)
         for subject, seconds in windows
     ]
-    if hasattr(cache, "incr_counters"):  # Redis (lib.cache): one round trip for all
-        return cache.incr_counters(counters)
-    totals = []
-    for key, timeout in counters:
-        cache.add(key, 0, timeout=timeout)
-        try:
-            totals.append(cache.incr(key))
-        except ValueError:  # expired between add and incr: a new window has begun
-            cache.add(key, 1, timeout=timeout)
-            totals.append(1)
-    return totals
+    return incr_counters(counters)  # one round trip on Redis
 
 
 def allow(subject: str, limit: int, seconds: int) -> bool:
