@@ -26,7 +26,7 @@ from lib.states import TransitionNotAllowed
 
 from . import managed
 from .actions import actions_for
-from .manage_forms import CampaignForm
+from .manage_forms import CampaignForm, DuplicateForm
 from .models import Campaign
 
 CONFIRM_TEMPLATE = "campaigns/manage/confirm_move.html"
@@ -85,6 +85,27 @@ def confirm_move(request, *, subject, moves: dict[str, Move], name: str, back_ur
     else:
         messages.success(request, move.done)
     return redirect(back_url)
+
+
+def duplicate_action(request, *, subject, edit_url_name: str, back_url: str):
+    """GET: choose the campaign for a copy. POST: copy ``subject`` there as a new draft.
+
+    Petitions and letter actions share this: each has ``copy_as_draft(campaign=...)``.
+    """
+    form = DuplicateForm(
+        request.POST or None, user=request.user, initial={"campaign": subject.campaign_id}
+    )
+    if request.method == "POST" and form.is_valid():
+        copy = subject.copy_as_draft(campaign=form.cleaned_data["campaign"])
+        messages.success(
+            request,
+            _("This is a copy of “%(title)s”, saved as a draft. Change what you need.")
+            % {"title": subject.title},
+        )
+        return redirect(edit_url_name, pk=copy.pk)
+    status = 400 if form.is_bound else 200
+    context = {"form": form, "subject": subject, "back_url": back_url}
+    return render(request, "campaigns/manage/duplicate.html", context, status=status)
 
 
 def campaign_from_query(request) -> Campaign | None:

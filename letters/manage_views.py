@@ -22,13 +22,13 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import manager_required, staff_required
 from accounts.services import record_audit
-from campaigns.manage_forms import DuplicateForm
 from campaigns.manage_views import (
     PREVIEW_INVALID_TEMPLATE,
     Move,
     available_moves,
     campaign_from_query,
     confirm_move,
+    duplicate_action,
     render_preview,
 )
 from campaigns.models import Campaign, Target
@@ -358,20 +358,12 @@ def action_status(request, pk, move):
 @manager_required
 def action_duplicate(request, pk):
     action = _get_action_for_manager(request, pk)
-    form = DuplicateForm(
-        request.POST or None, user=request.user, initial={"campaign": action.campaign_id}
+    return duplicate_action(
+        request,
+        subject=action,
+        edit_url_name="letters:manage_action_edit",
+        back_url=_dashboard_url(action),
     )
-    if request.method == "POST" and form.is_valid():
-        copy = action.copy_as_draft(campaign=form.cleaned_data["campaign"])
-        messages.success(
-            request,
-            _("This is a copy of “%(title)s”, saved as a draft. Change what you need.")
-            % {"title": action.title},
-        )
-        return redirect("letters:manage_action_edit", pk=copy.pk)
-    status = 400 if form.is_bound else 200
-    context = {"form": form, "subject": action, "back_url": _dashboard_url(action)}
-    return render(request, "campaigns/manage/duplicate.html", context, status=status)
 
 
 @manager_required

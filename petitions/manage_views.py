@@ -17,12 +17,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import manager_required
-from campaigns.manage_forms import DuplicateForm
 from campaigns.manage_views import (
     Move,
     available_moves,
     campaign_from_query,
     confirm_move,
+    duplicate_action,
     render_preview,
 )
 from campaigns.models import Campaign
@@ -209,20 +209,12 @@ def petition_status(request, pk, move):
 @manager_required
 def petition_duplicate(request, pk):
     petition = _get_petition_for_manager(request, pk)
-    form = DuplicateForm(
-        request.POST or None, user=request.user, initial={"campaign": petition.campaign_id}
+    return duplicate_action(
+        request,
+        subject=petition,
+        edit_url_name="petitions:manage_edit",
+        back_url=_dashboard_url(petition),
     )
-    if request.method == "POST" and form.is_valid():
-        copy = petition.copy_as_draft(campaign=form.cleaned_data["campaign"])
-        messages.success(
-            request,
-            _("This is a copy of “%(title)s”, saved as a draft. Change what you need.")
-            % {"title": petition.title},
-        )
-        return redirect("petitions:manage_edit", pk=copy.pk)
-    status = 400 if form.is_bound else 200
-    context = {"form": form, "subject": petition, "back_url": _dashboard_url(petition)}
-    return render(request, "campaigns/manage/duplicate.html", context, status=status)
 
 
 @manager_required
