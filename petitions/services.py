@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts import notices
@@ -43,33 +43,46 @@ def consent_source(petition: Petition) -> str:
     return f"petition:{petition.slug}"
 
 
-def _lock_mailbox(key: str) -> None:
-    """Serialise signing for one mailbox until the transaction ends.
+def _lock_mailbox_and_find_supporters(address: str) -> list[Supporter]:
+    """Serialise signing for one mailbox until the transaction ends; its supporters.
 
     Two requests for the same mailbox (a double click, a bot, or "a.b@gmail.com" and
     "ab+x@gmail.com" at once) would otherwise both find no signature and both insert.
     The unique constraint stops two rows for one Supporter, but aliases may be two
     Supporters; the lock covers them. SQLite needs none: its transactions begin
     IMMEDIATE, so writers already take turns.
+
+    Returns every supporter of the mailbox (the address and its aliases), oldest first.
+    On PostgreSQL the lock and the look-up go in one message, two statements: each
+    statement takes its own snapshot, so the look-up runs once the lock is granted and
+    sees whatever the previous holder committed. One round trip fewer on the busiest
+    write path.
     """
+    supporters = Supporter.objects.same_mailbox(address).order_by("pk")
     if connection.vendor != "postgresql":
-        return
-    digest = hashlib.blake2b(f"sori.petitions.sign:{key}".encode(), digest_size=8).digest()
+        return list(supporters)
+    digest = hashlib.blake2b(f"sori.petitions.sign:{email_key(address)}".encode(), digest_size=8)
+    lock_id = int.from_bytes(digest.digest(), signed=True)
+    query, params = supporters.query.sql_with_params()
+    columns = [field.attname for field in Supporter._meta.concrete_fields]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, signed=True)])
+        cursor.execute(f"SELECT pg_advisory_xact_lock(%s); {query}", [lock_id, *params])
+        cursor.nextset()
+        rows = cursor.fetchall()
+    return [Supporter.from_db(connection.alias, columns, row) for row in rows]
 
 
-def _mailbox_supporters(address: str, key: str, petition: Petition) -> list[Supporter]:
-    """Every supporter of one mailbox, each marked with whether they signed ``petition``.
+def _signature_of_mailbox(known: list[Supporter], petition: Petition) -> Signature | None:
+    """The signature one of the mailbox's supporters gave ``petition``, if any.
 
-    One query answers both questions the sign path asks: has this mailbox signed, and
-    which supporter is it.
+    Most signers are new to Sori: with no supporter there is nothing to look up.
     """
-    signed = Signature.objects.filter(petition=petition, supporter=OuterRef("pk"))
-    return list(
-        Supporter.objects.filter(Q(email_key=key) | Q(email=address))
-        .annotate(has_signed=Exists(signed))
-        .order_by("pk")
+    if not known:
+        return None
+    return (
+        Signature.objects.filter(petition=petition, supporter__in=known)
+        .select_related("supporter")
+        .first()
     )
 
 
@@ -164,13 +177,9 @@ def _sign(
     if not petition.is_open:
         raise PetitionNotOpen(petition.slug)
     address = canonical_email(verified_supporter.email if verified_supporter else email)
-    key = email_key(address)
-    _lock_mailbox(key)
-
-    known = _mailbox_supporters(address, key, petition)
-    signer = next((s for s in known if s.has_signed), None)
-    if signer is not None:
-        existing = Signature.objects.get(petition=petition, supporter=signer)
+    known = _lock_mailbox_and_find_supporters(address)
+    existing = _signature_of_mailbox(known, petition)
+    if existing is not None:
         return _repeat(existing, verified=verified_supporter is not None)
 
     details = {"first_name": first_name, "last_name": last_name, "country": country}
