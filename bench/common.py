@@ -42,6 +42,9 @@ def bench_env(**extra: str) -> dict[str, str]:
             "LOG_LEVEL": "WARNING",
             "DJANGO_SETTINGS_MODULE": "config.settings",
             "PYTHONPATH": str(ROOT),
+            # Each benchmark's cache entries apart from any other's: the database is
+            # recreated for each, and a cached page or petition must not outlive it.
+            "CACHE_KEY_PREFIX": f"sori-bench-{time.time_ns()}",
         }
     )
     url = os.environ.get("DATABASE_URL", "")

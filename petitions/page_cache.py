@@ -17,7 +17,9 @@ edit drops the shared copy at once; workers' own copies expire within seconds.
 """
 
 import copy
+import pickle
 import time
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -28,6 +30,9 @@ from django.utils.cache import patch_cache_control
 from django.utils.crypto import salted_hmac
 
 from .abuse import clean_ref
+
+if TYPE_CHECKING:
+    from .models import Petition
 
 
 def _hole(name: str) -> str:
@@ -104,12 +109,34 @@ def counter_key(slug: str) -> str:
     return f"petitions:counter:{slug}"
 
 
+def petition_key(slug: str) -> str:
+    return f"petitions:petition:{slug}"
+
+
+def petition(slug: str, load) -> "Petition | None":
+    """The petition ``slug`` with its campaign, kept as long as its page; a fresh copy per call.
+
+    ``load()`` reads it from the database on a miss (None: no such petition, not kept).
+    Each caller gets its own unpickled copy, so nothing one request changes on it is
+    seen by another.
+    """
+    pickled = cached(petition_key(slug))
+    if pickled is None:
+        found = load()
+        if found is None:
+            return None
+        pickled = pickle.dumps(found)
+        remember(petition_key(slug), pickled, settings.PETITIONS_PAGE_CACHE_SECONDS)
+    return pickle.loads(pickled)  # noqa: S301 - our own bytes, from our own cache
+
+
 def actions_key(campaign_id: int, language: str) -> str:
     return f"petitions:actions:{campaign_id}:{language}"
 
 
 def invalidate(slug: str, *, campaign_id: int | None = None) -> None:
-    keys = [_key(slug, code) for code, _name in settings.LANGUAGES] + [counter_key(slug)]
+    keys = [_key(slug, code) for code, _name in settings.LANGUAGES]
+    keys += [counter_key(slug), petition_key(slug)]
     if campaign_id is not None:
         keys += [actions_key(campaign_id, code) for code, _name in settings.LANGUAGES]
     forget(keys)

@@ -43,8 +43,14 @@ def consent_source(petition: Petition) -> str:
     return f"petition:{petition.slug}"
 
 
-def _lock_mailbox_and_find_supporters(address: str) -> list[Supporter]:
-    """Serialise signing for one mailbox until the transaction ends; its supporters.
+# What decides whether and how a petition takes a signature. The signing transaction
+# reads these again, so a caller's copy of the petition (a cached one, or one read a
+# moment before someone closed it) never lets a signature through.
+_SIGNING_STATE = ("status", "opens_at", "closes_at", "requires_confirmation", "campaign__status")
+
+
+def _lock_mailbox_and_read(address: str, petition: Petition) -> list[Supporter]:
+    """Serialise signing for one mailbox until the transaction ends; read what signing needs.
 
     Two requests for the same mailbox (a double click, a bot, or "a.b@gmail.com" and
     "ab+x@gmail.com" at once) would otherwise both find no signature and both insert.
@@ -52,24 +58,42 @@ def _lock_mailbox_and_find_supporters(address: str) -> list[Supporter]:
     Supporters; the lock covers them. SQLite needs none: its transactions begin
     IMMEDIATE, so writers already take turns.
 
-    Returns every supporter of the mailbox (the address and its aliases), oldest first.
-    On PostgreSQL the lock and the look-up go in one message, two statements: each
-    statement takes its own snapshot, so the look-up runs once the lock is granted and
-    sees whatever the previous holder committed. One round trip fewer on the busiest
-    write path.
+    Returns every supporter of the mailbox (the address and its aliases), oldest first,
+    and refreshes ``petition``'s signing state (``_SIGNING_STATE``) in place. On
+    PostgreSQL the lock and both reads go in one message, three statements: each takes
+    its own snapshot, so the reads run once the lock is granted and see whatever the
+    lock's previous holder committed. Signing is the busiest write: one round trip, not
+    three.
     """
     supporters = Supporter.objects.same_mailbox(address).order_by("pk")
+    state = Petition.objects.filter(pk=petition.pk).order_by().values_list(*_SIGNING_STATE)
     if connection.vendor != "postgresql":
+        _set_signing_state(petition, state.first())
         return list(supporters)
-    digest = hashlib.blake2b(f"sori.petitions.sign:{email_key(address)}".encode(), digest_size=8)
-    lock_id = int.from_bytes(digest.digest(), signed=True)
-    query, params = supporters.query.sql_with_params()
+    key = email_key(address)
+    digest = hashlib.blake2b(f"sori.petitions.sign:{key}".encode(), digest_size=8).digest()
+    supporters_sql, supporters_params = supporters.query.sql_with_params()
+    state_sql, state_params = state.query.sql_with_params()
     columns = [field.attname for field in Supporter._meta.concrete_fields]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT pg_advisory_xact_lock(%s); {query}", [lock_id, *params])
+        cursor.execute(
+            f"SELECT pg_advisory_xact_lock(%s); {supporters_sql}; {state_sql}",
+            [int.from_bytes(digest, signed=True), *supporters_params, *state_params],
+        )
         cursor.nextset()
         rows = cursor.fetchall()
+        cursor.nextset()
+        _set_signing_state(petition, cursor.fetchone())
     return [Supporter.from_db(connection.alias, columns, row) for row in rows]
+
+
+def _set_signing_state(petition: Petition, row: tuple | None) -> None:
+    if row is None:  # deleted since the caller read it
+        raise PetitionNotOpen(petition.slug)
+    *fields, campaign_status = row
+    for name, value in zip(_SIGNING_STATE[:-1], fields, strict=True):
+        setattr(petition, name, value)
+    petition.campaign.status = campaign_status
 
 
 def _signature_of_mailbox(known: list[Supporter], petition: Petition) -> Signature | None:
@@ -174,10 +198,10 @@ def _sign(
     verified_supporter: Supporter | None,
     review_reason: str,
 ) -> SignResult:
+    address = canonical_email(verified_supporter.email if verified_supporter else email)
+    known = _lock_mailbox_and_read(address, petition)
     if not petition.is_open:
         raise PetitionNotOpen(petition.slug)
-    address = canonical_email(verified_supporter.email if verified_supporter else email)
-    known = _lock_mailbox_and_find_supporters(address)
     existing = _signature_of_mailbox(known, petition)
     if existing is not None:
         return _repeat(existing, verified=verified_supporter is not None)

@@ -50,16 +50,33 @@ class ShareLink:
     url: str
 
 
-def _get_petition_for_user(request, slug: str, *, for_page: bool = True) -> Petition:
+def _get_petition_for_user(request, slug: str) -> Petition:
     """A public petition for everyone; a draft (or one in a draft campaign) for its managers.
 
-    ``for_page`` also loads what the page shows (milestones, officials); the sign POST
-    needs neither unless it has to show the form again.
+    Also loads what the page shows (milestones, officials).
     """
-    petitions = Petition.objects.select_related("campaign")
-    if for_page:
-        petitions = petitions.with_current_count().prefetch_related("milestones", "targets")
-    petition = get_object_or_404(petitions, slug=slug)
+    petitions = Petition.objects.select_related("campaign").with_current_count()
+    petition = get_object_or_404(petitions.prefetch_related("milestones", "targets"), slug=slug)
+    return _visible(request, petition)
+
+
+def _petition_for_signing(request, slug: str) -> Petition:
+    """The petition a sign POST names, as ``_get_petition_for_user`` finds it, but cached.
+
+    A busy petition takes signatures by the hundred a second, and each needs the
+    petition (its form settings) before anything else: the row and its campaign are
+    kept as long as the cached page. Whether it takes the signature is not decided on
+    this copy: the signing transaction reads that again (``services.sign_petition``).
+    """
+    petition = page_cache.petition(
+        slug, lambda: Petition.objects.select_related("campaign").filter(slug=slug).first()
+    )
+    if petition is None:
+        raise Http404("No petition at this address.")
+    return _visible(request, petition)
+
+
+def _visible(request, petition: Petition) -> Petition:
     if petition.is_public or roles.can_manage_campaign(request.user, petition.campaign):
         return petition
     raise Http404("No petition at this address.")
@@ -229,7 +246,7 @@ def petition_detail(request, slug):
 
 @require_POST
 def sign(request, slug):
-    petition = _get_petition_for_user(request, slug, for_page=False)
+    petition = _petition_for_signing(request, slug)
     supporter = _verified_supporter(request)
     if not petition.is_open:
         notice = _("This petition is not taking signatures, so nothing was saved.")

@@ -466,6 +466,60 @@ def test_sign_a_closed_petition_is_refused_with_a_message(post, petition):
     assert Signature.objects.count() == 0
 
 
+def test_a_petition_closed_after_the_sign_path_cached_it_refuses_the_signature(post, petition):
+    post(sign_url(petition), form_data(email="first@example.org"))  # the copy is cached now
+    # Closed behind the cache's back (no save(), so no copy is dropped): the signing
+    # transaction must read the status itself.
+    Petition.objects.filter(pk=petition.pk).update(status=Petition.Status.CLOSED)
+
+    response = post(sign_url(petition), form_data(email="second@example.org"))
+
+    assert response.status_code == 409
+    assert "This petition closed a moment ago, so nothing was saved." in response.content.decode()
+    emails = list(Signature.objects.values_list("supporter__email", flat=True))
+    assert emails == ["first@example.org"]
+
+
+def test_a_campaign_archived_after_the_sign_path_cached_it_refuses_the_signature(post, petition):
+    post(sign_url(petition), form_data(email="first@example.org"))
+    Campaign.objects.filter(pk=petition.campaign_id).update(status=Campaign.Status.ARCHIVED)
+
+    response = post(sign_url(petition), form_data(email="second@example.org"))
+
+    assert response.status_code == 409
+    assert Signature.objects.count() == 1
+
+
+def test_signing_follows_the_confirmation_setting_of_the_moment_not_a_cached_copy(post, petition):
+    post(sign_url(petition), form_data(email="first@example.org"))
+    Petition.objects.filter(pk=petition.pk).update(requires_confirmation=False)
+
+    post(sign_url(petition), form_data(email="second@example.org"))
+
+    statuses = dict(Signature.objects.values_list("supporter__email", "status"))
+    assert statuses == {
+        "first@example.org": Signature.Status.PENDING,
+        "second@example.org": Signature.Status.CONFIRMED,
+    }
+    petition.refresh_from_db()
+    assert petition.signature_count == 1
+
+
+def test_an_edit_drops_the_copy_the_sign_path_cached(
+    post, petition, django_capture_on_commit_callbacks
+):
+    post(sign_url(petition), form_data(email="first@example.org"))
+    with django_capture_on_commit_callbacks(execute=True):
+        petition.postcode_field = Petition.FieldUse.REQUIRED
+        petition.save()
+
+    response = post(sign_url(petition), form_data(email="second@example.org"))
+
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"postcode": ["This field is required."]}
+    assert Signature.objects.count() == 1
+
+
 def test_sign_a_draft_petition_is_not_found(post, campaign):
     draft = PetitionFactory(campaign=campaign, status=Petition.Status.DRAFT)
 
