@@ -24,7 +24,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.utils import translation
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.csp import CSP, build_policy
 
 from . import page_cache, page_views
 from .abuse import clean_ref
@@ -64,6 +64,31 @@ def mask_secret(secret: str) -> str:
         _ALPHABET[(_INDEX[s] + _INDEX[m]) % size] for s, m in zip(secret, mask, strict=True)
     )
     return mask + cipher
+
+
+_policy: tuple[object, str | None] = (None, None)
+
+
+def content_security_policy() -> str | None:
+    """``SECURE_CSP`` as a header, built once; None when it needs a nonce per response.
+
+    Django's CSP middleware builds the header for every response and keeps one that is
+    already there. Sori's policy has no nonce (no inline script or style anywhere), so
+    the header is the same for every response and the fast path sets it from here.
+    """
+    global _policy
+    config = settings.SECURE_CSP
+    if _policy[0] is not config:
+        needs_nonce = any(CSP.NONCE in values for values in config.values() if values)
+        _policy = (config, None if needs_nonce or not config else build_policy(config))
+    return _policy[1]
+
+
+def _finish(response: HttpResponse) -> HttpResponse:
+    response.headers["X-Frame-Options"] = settings.X_FRAME_OPTIONS
+    if policy := content_security_policy():
+        response.headers[CSP.HEADER_ENFORCE] = policy
+    return response
 
 
 class PetitionFastPathMiddleware:
@@ -111,12 +136,12 @@ class PetitionFastPathMiddleware:
                 httponly=settings.CSRF_COOKIE_HTTPONLY,
                 samesite=settings.CSRF_COOKIE_SAMESITE,
             )
-        # The body carries this visitor's CSRF token: no shared cache may keep it.
-        patch_cache_control(response, private=True, no_cache=True)
-        patch_vary_headers(response, ["Accept-Language", "Cookie"])
+        # The body carries this visitor's CSRF token: no shared cache may keep it. (The
+        # headers are new on this response: set, not patched.)
+        response.headers["Cache-Control"] = "private, no-cache"
+        response.headers["Vary"] = "Accept-Language, Cookie"
         response.headers["Content-Language"] = language
-        response.headers["X-Frame-Options"] = settings.X_FRAME_OPTIONS
-        return response
+        return _finish(response)
 
     def _count_json(self, slug: str) -> HttpResponse | None:
         counter = page_cache.cached(page_cache.counter_key(slug))
@@ -128,6 +153,5 @@ class PetitionFastPathMiddleware:
             "updated_at": counter.updated_at.isoformat() if counter.updated_at else None,
         }
         response = HttpResponse(json.dumps(body), content_type="application/json")
-        patch_cache_control(response, public=True, max_age=settings.PETITIONS_COUNT_MAX_AGE)
-        response.headers["X-Frame-Options"] = settings.X_FRAME_OPTIONS
-        return response
+        response.headers["Cache-Control"] = f"public, max-age={settings.PETITIONS_COUNT_MAX_AGE}"
+        return _finish(response)

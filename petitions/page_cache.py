@@ -90,7 +90,7 @@ def cacheable(request: HttpRequest) -> bool:
         and request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and CookieStorage.cookie_name not in request.COOKIES
-        and not request.headers.get("HX-Request")
+        and not request.META.get("HTTP_HX_REQUEST")  # not .headers: parses them all
     )
 
 

@@ -65,10 +65,12 @@ def is_reader(request: HttpRequest) -> bool:
     """A person's browser opening the page (not a prefetch, a crawler or a link preview)."""
     if request.method != "GET":
         return False
-    purpose = request.headers.get("Sec-Purpose", "") or request.headers.get("Purpose", "")
+    # META, not .headers: this runs for every page view, and .headers parses them all.
+    meta = request.META
+    purpose = meta.get("HTTP_SEC_PURPOSE", "") or meta.get("HTTP_PURPOSE", "")
     if "prefetch" in purpose:
         return False
-    return not NOT_A_READER.search(request.headers.get("User-Agent", ""))
+    return not NOT_A_READER.search(meta.get("HTTP_USER_AGENT", ""))
 
 
 PUSH_SECONDS = 1.0

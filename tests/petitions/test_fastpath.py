@@ -8,7 +8,7 @@ from django.middleware.csrf import CSRF_ALLOWED_CHARS
 from django.test import Client
 
 from petitions import page_views
-from petitions.fastpath import mask_secret, random_string
+from petitions.fastpath import content_security_policy, mask_secret, random_string
 from tests.petitions.conftest import form_data
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -162,3 +162,23 @@ def test_mask_secret_round_trips_through_django():
 
     assert len(masked) == 64
     assert _unmask_cipher_token(masked) == secret
+
+
+def test_a_policy_with_a_nonce_is_left_to_django_and_a_changed_policy_is_rebuilt(
+    petition, settings
+):
+    from django.utils.csp import CSP
+
+    url = petition.get_absolute_url()
+    Client().get(url)  # rendered and cached
+
+    settings.SECURE_CSP = {"default-src": [CSP.SELF], "script-src": [CSP.SELF, CSP.NONCE]}
+    nonce_policy = content_security_policy()
+    with_nonce = Client().get(url)
+    settings.SECURE_CSP = {"default-src": [CSP.NONE]}
+    changed = Client().get(url)
+
+    assert nonce_policy is None
+    # Django's middleware wrote it (a page that uses no nonce gets none).
+    assert with_nonce.headers["Content-Security-Policy"] == "default-src 'self'; script-src 'self'"
+    assert changed.headers["Content-Security-Policy"] == "default-src 'none'"
