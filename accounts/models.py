@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from lib.text import canonical_email, email_key, initials
+from lib.text import canonical_email, email_key, full_name, initials
 
 from . import roles
 
@@ -136,7 +136,7 @@ class Supporter(models.Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
+        return full_name(self.first_name, self.last_name)
 
     @property
     def initials(self) -> str:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lib.states import check_transition
+from lib.text import full_name
 
 from .money import format_money
 
@@ -135,7 +136,7 @@ class Donation(models.Model):
 
     @property
     def donor_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
+        return full_name(self.first_name, self.last_name)
 
     @property
     def is_monthly(self) -> bool:

@@ -29,7 +29,13 @@ from django_countries.fields import CountryField
 from accounts.models import Supporter
 from campaigns.models import Campaign, Target
 from lib.states import check_transition
-from lib.text import fill_placeholders, free_slug, render_markdown, unknown_placeholders
+from lib.text import (
+    fill_placeholders,
+    free_slug,
+    full_name,
+    render_markdown,
+    unknown_placeholders,
+)
 
 # Every placeholder a letter template may use; anything else is refused when saved.
 PLACEHOLDERS = (
@@ -81,18 +87,6 @@ def placeholder_error(field_label: str, names: list[str]) -> str:
         "%(field)s uses %(names)s, which is not a placeholder Sori can fill. "
         "Use only %(known)s, or write {{ and }} for literal braces."
     ) % {"field": field_label, "names": listed, "known": known}
-
-
-def is_hangul(text: str) -> bool:
-    return any("\uac00" <= char <= "\ud7a3" or "\u3131" <= char <= "\u318e" for char in text)
-
-
-def full_name(first_name: str, last_name: str, language: str) -> str:
-    """ "Ji-woo Kim"; in a Korean letter a Korean name reads family name first: "김지우"."""
-    first, last = first_name.strip(), last_name.strip()
-    if language == "ko" and is_hangul(first + last):
-        return f"{last}{first}"
-    return f"{first} {last}".strip()
 
 
 def letter_date(day: date, language: str) -> str:
@@ -423,7 +417,7 @@ class Letter(models.Model):
 
     @property
     def full_name(self) -> str:
-        return full_name(self.first_name, self.last_name, self.language)
+        return full_name(self.first_name, self.last_name)
 
     @property
     def is_draft(self) -> bool:

@@ -61,9 +61,41 @@ def contains_url(text: str) -> bool:
     return bool(URL_PATTERN.search(text))
 
 
+def is_hangul(text: str) -> bool:
+    """True when ``text`` holds a Hangul syllable or letter."""
+    return any("\uac00" <= char <= "\ud7a3" or "\u3131" <= char <= "\u318e" for char in text)
+
+
+def _korean(first_name: str, last_name: str) -> bool:
+    """A name written in Hangul: every part given holds Hangul."""
+    parts = [p for p in (first_name, last_name) if p]
+    return bool(parts) and all(is_hangul(p) for p in parts)
+
+
+def full_name(first_name: str, last_name: str = "") -> str:
+    """ "Ji-woo", "Kim" -> "Ji-woo Kim"; "지우", "김" -> "김지우".
+
+    A name written in Hangul reads family name first with no space, in any language's
+    text; a romanised name keeps the order it was typed in.
+    """
+    first, last = first_name.strip(), last_name.strip()
+    if _korean(first, last):
+        return f"{last}{first}"
+    return f"{first} {last}".strip()
+
+
 def initials(first_name: str, last_name: str = "") -> str:
-    """ "Ji-woo", "Kim" -> "J. K."; "지우", "김" -> "지. 김."."""
-    parts = [p for p in (first_name.strip(), last_name.strip()) if p]
+    """ "Ji-woo", "Kim" -> "J. K."; "지우", "김" -> "김**".
+
+    A Hangul name is shown the Korean way: the family name, each syllable of the given
+    name masked (with no family name: the given name's first syllable, the rest masked).
+    """
+    first, last = first_name.strip(), last_name.strip()
+    if _korean(first, last):
+        if last:
+            return last + "*" * len(first)
+        return first[0] + "*" * (len(first) - 1)
+    parts = [p for p in (first, last) if p]
     return " ".join(f"{p[0].upper()}." for p in parts)
 
 

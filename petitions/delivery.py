@@ -47,7 +47,7 @@ from accounts.services import record_audit
 from lib.exports import neutralise
 from lib.pdf import render_template_pdf, static_font
 from lib.pdfstream import A4, Font, FontSet, PdfStream
-from lib.text import initials
+from lib.text import full_name, initials
 
 from .exports import csv_line
 from .models import DeliveryPack, Petition, Signature
@@ -154,7 +154,7 @@ class PackResult:
 def listed_row(display: str, first: str, last: str, city: str, country: str):
     """(name, town, country) as the list shows them: only what the signer agreed to."""
     if display == Signature.Display.FULL:
-        return f"{first.strip()} {last.strip()}".strip(), city, country
+        return full_name(first, last), city, country
     if display == Signature.Display.INITIALS:
         return initials(first, last), city, country
     return "", "", ""

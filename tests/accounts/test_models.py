@@ -4,7 +4,7 @@ from django.db import IntegrityError
 from accounts import notices
 from accounts.models import AppendOnlyError, ConsentRecord, Supporter, User
 from accounts.services import get_or_create_supporter, record_consent
-from lib.text import canonical_email, email_key, initials
+from lib.text import canonical_email, email_key, full_name, initials
 from tests.factories import SupporterFactory
 
 
@@ -28,8 +28,22 @@ def test_canonical_email_trims_and_lowercases():
 
 def test_initials():
     assert initials("Ji-woo", "Kim") == "J. K."
-    assert initials("지우", "김") == "지. 김."
     assert initials("Alex", "") == "A."
+
+
+def test_hangul_initials_show_the_family_name_and_mask_the_given_name():
+    assert initials("지우", "김") == "김**"
+    assert initials(" 민 ", "남궁") == "남궁*"
+    assert initials("지우", "") == "지*"
+    assert initials("Ji-woo", "김") == "J. 김."  # mixed scripts: the Western way
+
+
+def test_full_names_in_hangul_read_family_name_first_without_a_space():
+    assert full_name("지우", "김") == "김지우"
+    assert full_name("Ji-woo", "Kim") == "Ji-woo Kim"
+    assert full_name("Ji-woo", "") == "Ji-woo"
+    assert full_name("지우", "Kim") == "지우 Kim"
+    assert Supporter(first_name="지우", last_name="김").full_name == "김지우"
 
 
 def test_user_logs_in_by_email_without_username(db):

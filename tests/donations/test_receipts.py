@@ -105,7 +105,7 @@ def test_receipt_prints_a_korean_name_in_hangul(db, tmp_path):
         ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
 
-    assert "지우 박" in text
+    assert "박지우" in text  # a Hangul name reads family name first
 
 
 def test_an_anonymised_receipt_names_nobody(db):

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from letters.models import Letter, LetterAction, PrintBatch, full_name, letter_date
+from letters.models import Letter, LetterAction, PrintBatch, letter_date
 from lib.states import TransitionNotAllowed
 from tests.factories import LetterActionFactory, LetterFactory, TargetFactory
 
@@ -106,10 +106,13 @@ def test_print_batch_transitions_are_checked():
         batch.set_status(PrintBatch.Status.POSTED)
 
 
-def test_korean_names_read_family_name_first_in_korean_letters_only():
-    assert full_name("지우", "김", "ko") == "김지우"
-    assert full_name("지우", "김", "en") == "지우 김"
-    assert full_name("Ji-woo", "Kim", "ko") == "Ji-woo Kim"
+@pytest.mark.django_db
+def test_a_letter_signs_a_hangul_name_family_name_first_in_either_language():
+    english = LetterFactory(first_name="지우", last_name="김", language="en")
+    korean = LetterFactory(first_name="Ji-woo", last_name="Kim", language="ko")
+
+    assert english.full_name == "김지우"
+    assert korean.full_name == "Ji-woo Kim"
 
 
 def test_letter_dates_follow_the_letter_language():
