@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.csrf import get_token
 from django.utils.cache import patch_cache_control
@@ -140,6 +141,22 @@ def invalidate(slug: str, *, campaign_id: int | None = None) -> None:
     if campaign_id is not None:
         keys += [actions_key(campaign_id, code) for code, _name in settings.LANGUAGES]
     forget(keys)
+
+
+def campaign_saved(sender, instance, **kwargs) -> None:
+    """Drop the cached pages of a campaign's petitions when the campaign changes.
+
+    A petition's page shows its campaign, and whether the campaign is live decides
+    whether the page may be shown at all: a campaign taken back to draft must not
+    stay readable from the cache. Connected to Campaign's post_save in apps.py.
+    """
+    from .models import Petition
+
+    slugs = list(Petition.objects.filter(campaign=instance).values_list("slug", flat=True))
+    if slugs:
+        transaction.on_commit(
+            lambda: [invalidate(slug, campaign_id=instance.pk) for slug in slugs]
+        )
 
 
 def template_request(request: HttpRequest) -> HttpRequest:

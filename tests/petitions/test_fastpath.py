@@ -7,7 +7,8 @@ from django.core.cache import cache
 from django.middleware.csrf import CSRF_ALLOWED_CHARS
 from django.test import Client
 
-from petitions import page_views
+from campaigns.models import Campaign
+from petitions import page_cache, page_views
 from petitions.fastpath import content_security_policy, mask_secret, random_string
 from tests.petitions.conftest import form_data
 
@@ -143,6 +144,20 @@ def test_nothing_cached_means_the_whole_stack(petition):
     response = Client().get(f"/petitions/{petition.slug}/count.json")
 
     assert hasattr(response.wsgi_request, "user")
+
+
+def test_a_campaign_taken_back_to_draft_takes_its_cached_petition_pages_down(
+    petition, django_capture_on_commit_callbacks
+):
+    url = petition.get_absolute_url()
+    assert Client().get(url).status_code == 200  # rendered and cached
+    assert Client().get(url).status_code == 200  # served from the cache
+
+    with django_capture_on_commit_callbacks(execute=True):
+        petition.campaign.set_status(Campaign.Status.DRAFT)
+    page_cache.clear_local()  # this test is one worker; others' copies expire in seconds
+
+    assert Client().get(url).status_code == 404
 
 
 def test_random_strings_use_the_csrf_alphabet():
