@@ -351,6 +351,9 @@ for _code in DONATION_CURRENCIES:
 DONATION_RECEIPT_PREFIX = env_str("DONATION_RECEIPT_PREFIX", "SORI")
 # Checkout sessions one address may open per hour (card testers try many).
 DONATION_RATE_LIMIT = env_int("DONATION_RATE_LIMIT", 20)
+# Days a processed Stripe event keeps its payload (donors' names and addresses are in
+# it); then `purge_stripe_events` keeps only its id, type and times.
+DONATION_EVENT_PAYLOAD_DAYS = env_int("DONATION_EVENT_PAYLOAD_DAYS", 90)
 # The seam where tests put Stripe's network edge: None for stripe-python's own HTTP
 # client, or a callable (or its dotted path) returning a ``stripe.HTTPClient``.
 STRIPE_HTTP_CLIENT = None

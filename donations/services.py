@@ -2,6 +2,7 @@
 receipts, cancelling a monthly gift, and a supporter's data."""
 
 import logging
+from datetime import timedelta
 from urllib.parse import urlencode
 
 import stripe
@@ -186,6 +187,23 @@ def record_stripe_event(*, event: dict) -> tuple[StripeEvent, bool]:
         if stored.processed_at is None:
             transaction.on_commit(lambda: tasks.process_stripe_event.delay(stored.id), robust=True)
     return stored, created
+
+
+PURGED_PAYLOAD = {"purged": True}
+
+
+def purge_stripe_payloads(*, days: int) -> int:
+    """Empty the payloads of events processed more than ``days`` days ago.
+
+    A payload holds the donor's name, address and email as Stripe sent them; once the
+    event is processed, the donation and payment rows hold what Sori needs. The event's
+    id, type and times stay, so a replay from Stripe is still recognised and ignored.
+    Unprocessed events keep their payload: they still need it. Returns how many were
+    emptied (already emptied or erased ones are not counted again).
+    """
+    cutoff = timezone.now() - timedelta(days=days)
+    stale = StripeEvent.objects.filter(processed_at__lt=cutoff, payload__has_key="id")
+    return stale.update(payload=PURGED_PAYLOAD)
 
 
 def process_stripe_event(*, event_id: str) -> bool:

@@ -3,12 +3,13 @@
 import itertools
 import json
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import timezone
 
 from donations.models import Donation, Payment, ReceiptSequence, StripeEvent
 from tests.factories import DonationFactory, SupporterFactory
@@ -571,3 +572,42 @@ def test_a_late_invoice_after_cancellation_is_recorded_but_does_not_restart_the_
     monthly.refresh_from_db()
     assert monthly.status == "cancelled"
     assert Payment.objects.count() == 1
+
+
+def test_payloads_are_emptied_some_days_after_processing_and_replays_still_count_once(
+    webhook, one_off, outbox, settings
+):
+    settings.DONATION_EVENT_PAYLOAD_DAYS = 90
+    webhook(event("checkout_session_completed_payment"))
+    long_ago = timezone.now() - timedelta(days=91)
+    StripeEvent.objects.update(processed_at=long_ago)
+    now = timezone.now()  # a recent event, and an old one still waiting
+    StripeEvent.objects.create(
+        id="evt_recent", type="invoice.paid", payload={"id": "evt_recent"}, processed_at=now
+    )
+    StripeEvent.objects.create(
+        id="evt_waiting", type="invoice.paid", payload={"id": "evt_waiting"}, received_at=long_ago
+    )
+    out = StringIO()
+
+    call_command("purge_stripe_events", stdout=out)
+    call_command("purge_stripe_events", stdout=out)
+    replay = webhook(event("checkout_session_completed_payment"))
+
+    payloads = dict(StripeEvent.objects.values_list("id", "payload"))
+    assert payloads == {
+        "evt_1QoneOffCompleted01": {"purged": True},
+        "evt_recent": {"id": "evt_recent"},
+        "evt_waiting": {"id": "evt_waiting"},
+    }
+    assert out.getvalue().splitlines() == [
+        "Emptied the payloads of 1 event(s) processed over 90 days ago.",
+        "Emptied the payloads of 0 event(s) processed over 90 days ago.",
+    ]
+    assert replay.json() == {"received": True, "duplicate": True}
+    assert Payment.objects.count() == 1 and len(outbox) == 1
+
+
+def test_purging_needs_at_least_a_day(db):
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("purge_stripe_events", "--days=0", stdout=StringIO())
