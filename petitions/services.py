@@ -167,6 +167,10 @@ def sign_petition(
     owner is mailed "you have already signed" (at most once a day). A verified
     supporter repeating confirms their own waiting signature instead.
 
+    ``petition`` may be a cached copy: what decides whether and how it takes the
+    signature (status, times, confirmation, the campaign's status) is read again inside
+    the transaction and set on it.
+
     Raises PetitionNotOpen when the petition takes no signatures.
     """
     arguments = dict(locals())
