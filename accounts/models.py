@@ -91,11 +91,13 @@ class SupporterQuerySet(models.QuerySet):
 class Supporter(models.Model):
     """Anyone who acts: one row per canonical email address, account or not."""
 
-    email = models.EmailField(_("email address"), unique=True)
+    # Unique and indexed through Meta rather than unique=True/db_index=True, which on
+    # PostgreSQL add a second, LIKE-prefix index per column that no query uses: two
+    # indexes fewer to update for every new supporter.
+    email = models.EmailField(_("email address"))
     email_key = models.CharField(
         _("mailbox key"),
         max_length=254,
-        db_index=True,
         editable=False,
         help_text=_("The address with provider aliases folded, for duplicate detection."),
     )
@@ -123,6 +125,8 @@ class Supporter(models.Model):
     class Meta:
         verbose_name = _("supporter")
         verbose_name_plural = _("supporters")
+        constraints = [models.UniqueConstraint(fields=["email"], name="supporter_one_per_email")]
+        indexes = [models.Index(fields=["email_key"], name="supporter_mailbox")]
 
     def __str__(self) -> str:
         return self.email
