@@ -18,7 +18,6 @@ import contextlib
 import http.cookiejar
 import json
 import re
-import statistics
 import subprocess
 import threading
 import time
@@ -72,16 +71,13 @@ def main(argv: list[str]) -> None:
     common.manage(env, "shell", "-c", SETUP, stdout=subprocess.DEVNULL)
     run = f"r{int(time.time())}"
     rounds = int(options.get("rounds", 4))
-    load = {"seconds": max(1, seconds // rounds), "connections": connections, "script": SCRIPT}
     path = f"/petitions/{PETITION}/sign/"
 
     # Both servers run side by side and wrk alternates between them in short rounds
-    # (reference, Sori, Sori, reference, ...): on a shared machine the load from
-    # elsewhere drifts over a minute, and alternating spreads that drift over both.
+    # (common.alternate): load from elsewhere on a shared machine falls on both alike.
     served: collections.Counter = collections.Counter()
     ref_info: dict = {}
     sori_info: dict = {}
-    parts: dict[str, list[dict]] = {"reference": [], "sori": []}
     locks = {"samples": 0, "waiting": 0, "active": 0}
     with (
         common.gunicorn(env, "bench.reference_wsgi:application", info=ref_info) as ref_base,
@@ -90,29 +86,33 @@ def main(argv: list[str]) -> None:
         token, cookie = _csrf(f"{sori_base}/petitions/{PETITION}/")
         for base in (ref_base, sori_base):
             common.wrk(f"{base}/healthz", seconds=1)  # every worker booted before measuring
-        for number in range(rounds):
-            order = ("reference", "sori") if number % 2 == 0 else ("sori", "reference")
-            for side in order:
-                if side == "reference":
-                    pid, url = ref_info["pid"], f"{ref_base}/sign"
-                    script_env = {"SIGN_PATH": "/sign", "SIGN_PREFIX": f"{run}-ref-{number}"}
-                else:
-                    pid, url = sori_info["pid"], f"{sori_base}{path}"
-                    script_env = {
-                        "SIGN_PATH": path,
-                        "SIGN_CSRF": token,
-                        "SIGN_COOKIE": cookie,
-                        "SIGN_PREFIX": f"{run}-{number}",
-                    }
-                before = common.workers_cpu_seconds(pid)
-                with _lock_sampler(env, enabled=side == "sori") as sampled:
-                    result = common.wrk(url, **load, env=script_env)
-                result["cpu_s"] = common.workers_cpu_seconds(pid) - before
-                parts[side].append(result)
-                for key in locks:
-                    locks[key] += sampled[key]
-    reference = _combined(parts["reference"])
-    sori = _combined(parts["sori"])
+        targets = {
+            "reference": common.Target(
+                f"{ref_base}/sign",
+                ref_info["pid"],
+                SCRIPT,
+                {"SIGN_PATH": "/sign", "SIGN_PREFIX": run + "-ref-{round}"},
+            ),
+            "sori": common.Target(
+                f"{sori_base}{path}",
+                sori_info["pid"],
+                SCRIPT,
+                {
+                    "SIGN_PATH": path,
+                    "SIGN_CSRF": token,
+                    "SIGN_COOKIE": cookie,
+                    "SIGN_PREFIX": run + "-{round}",
+                },
+            ),
+        }
+        results = common.alternate(
+            targets,
+            seconds=seconds,
+            rounds=rounds,
+            connections=connections,
+            around=lambda label: _lock_sampler(env, into=locks, enabled=label == "sori"),
+        )
+    reference, sori = results["reference"], results["sori"]
     output = common.manage(env, "shell", "-c", CHECK, capture_output=True, text=True).stdout
     check = json.loads(next(x[7:] for x in output.splitlines() if x.startswith("RESULT ")))
 
@@ -160,13 +160,14 @@ def main(argv: list[str]) -> None:
 
 
 @contextlib.contextmanager
-def _lock_sampler(env: dict[str, str], *, enabled: bool = True):
+def _lock_sampler(env: dict[str, str], *, into: dict[str, int], enabled: bool = True):
     """Sample PostgreSQL's activity while the load runs: are signers queueing on a lock?
 
     A hot counter row shows up as backends waiting on a lock (wait_event_type 'Lock').
-    Figures only; SQLite has one writer at a time by design and is not sampled.
+    The samples are added to ``into`` (samples, waiting, active). Figures only; SQLite
+    has one writer at a time by design and is not sampled.
     """
-    figures = {"samples": 0, "waiting": 0, "active": 0}
+    figures = into
     if not enabled or not common.is_postgres(env):
         yield figures
         return
@@ -205,22 +206,6 @@ def _csrf(url: str) -> tuple[str, str]:
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
     cookie = next(c.value for c in jar if c.name == "csrftoken")
     return token, cookie
-
-
-def _combined(results: list[dict]) -> dict:
-    """One side's rounds as one run: totals, the median p50 and the worst p99."""
-    seconds = sum(r["seconds"] for r in results)
-    total = {
-        key: sum(r[key] for r in results)
-        for key in ("requests", "ok", "status_4xx", "status_5xx", "socket_errors", "cpu_s")
-    }
-    return {
-        **total,
-        "seconds": seconds,
-        "ok_rps": total["ok"] / seconds if seconds else 0.0,
-        "p50_ms": statistics.median(r["p50_ms"] for r in results),
-        "p99_ms": max(r["p99_ms"] for r in results),
-    }
 
 
 def _figures(result: dict) -> dict:

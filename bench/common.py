@@ -7,6 +7,7 @@ server do not drop each other's) when it is set, else a SQLite file under var/be
 
 import collections
 import contextlib
+import dataclasses
 import json
 import os
 import resource
@@ -19,7 +20,7 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -200,6 +201,68 @@ def wrk(
         if line.startswith("JSON "):
             return json.loads(line[5:])
     raise RuntimeError(f"wrk printed no report:\n{output}")
+
+
+@dataclasses.dataclass
+class Target:
+    """One thing to load: a URL on a gunicorn server (its master's pid, for CPU time)."""
+
+    url: str
+    pid: int
+    script: Path | None = None
+    env: dict[str, str] = dataclasses.field(default_factory=dict)
+
+
+def alternate(
+    targets: dict[str, Target],
+    *,
+    seconds: int,
+    rounds: int = 4,
+    connections: int = 16,
+    around: Callable[[str], contextlib.AbstractContextManager] | None = None,
+) -> dict[str, dict]:
+    """Load every target with wrk in turn, ``rounds`` times, ``seconds`` each in all.
+
+    On a shared machine the load from elsewhere drifts over a minute; a target measured
+    in one block of time and its reference in another would carry that drift into their
+    ratio. Short rounds, the order reversed every round (A B C, C B A, ...), spread it
+    over all of them. ``around(label)``, if given, wraps each round of that target (e.g.
+    a sampler). Returns each target's rounds combined: totals, requests and ok per
+    second, the median p50, the worst p99 and the workers' CPU seconds.
+    """
+    labels = list(targets)
+    parts: dict[str, list[dict]] = {label: [] for label in labels}
+    each = max(1, round(seconds / rounds))
+    for number in range(rounds):
+        for label in labels if number % 2 == 0 else reversed(labels):
+            target = targets[label]
+            env = {key: value.format(round=number) for key, value in target.env.items()}
+            before = workers_cpu_seconds(target.pid)
+            with around(label) if around else contextlib.nullcontext():
+                result = wrk(
+                    target.url,
+                    seconds=each,
+                    connections=connections,
+                    script=target.script,
+                    env=env,
+                )
+            result["cpu_s"] = workers_cpu_seconds(target.pid) - before
+            parts[label].append(result)
+    return {label: _combine(results) for label, results in parts.items()}
+
+
+def _combine(results: list[dict]) -> dict:
+    seconds = sum(r["seconds"] for r in results)
+    keys = ("requests", "ok", "non2xx", "status_4xx", "status_5xx", "socket_errors", "cpu_s")
+    total = {key: sum(r.get(key, 0) for r in results) for key in keys}
+    return {
+        **total,
+        "seconds": seconds,
+        "rps": total["requests"] / seconds if seconds else 0.0,
+        "ok_rps": total["ok"] / seconds if seconds else 0.0,
+        "p50_ms": statistics.median(r["p50_ms"] for r in results),
+        "p99_ms": max(r["p99_ms"] for r in results),
+    }
 
 
 def workers_cpu_seconds(master_pid: int) -> float:
