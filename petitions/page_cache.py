@@ -154,9 +154,7 @@ def campaign_saved(sender, instance, **kwargs) -> None:
 
     slugs = list(Petition.objects.filter(campaign=instance).values_list("slug", flat=True))
     if slugs:
-        transaction.on_commit(
-            lambda: [invalidate(slug, campaign_id=instance.pk) for slug in slugs]
-        )
+        transaction.on_commit(lambda: [invalidate(slug, campaign_id=instance.pk) for slug in slugs])
 
 
 def template_request(request: HttpRequest) -> HttpRequest:
