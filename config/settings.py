@@ -26,14 +26,13 @@ VAR_DIR = Path(env_str("VAR_DIR") or BASE_DIR / "var")
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Set SECRET_KEY to a long random value in production "
-            "(python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
-            "or set DEBUG=1 for local development."
-        )
+if not SECRET_KEY and DEBUG:
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
+# Without a key in production the settings still load, so that commands which need
+# none (migrate, makemigrations --check) run; but Sori does not start: wsgi.py (and so
+# runserver and gunicorn), asgi.py and the Celery worker refuse with a clear message
+# (lib.env.refuse_without_secret_key), and check --deploy reports it (config/checks.py).
+SECRET_KEY_MISSING = not SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

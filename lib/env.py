@@ -120,3 +120,18 @@ def env_decimal_table(
             raise ImproperlyConfigured(f"{name} must contain plain numbers; got {raw!r}.")
         parsed[key] = numbers
     return parsed
+
+
+MISSING_SECRET_KEY = (
+    "SECRET_KEY is not set. Set SECRET_KEY to a long random value in production "
+    "(python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
+    "or set DEBUG=1 for local development."
+)
+
+
+def refuse_without_secret_key() -> None:
+    """Stop a web server or worker from starting without a SECRET_KEY (settings loaded)."""
+    from django.conf import settings
+
+    if settings.SECRET_KEY_MISSING:
+        raise ImproperlyConfigured(MISSING_SECRET_KEY)

@@ -120,8 +120,8 @@ class PetitionFastPathMiddleware:
         new_secret = not SECRET_PATTERN.match(secret)
         if new_secret:
             secret = random_string(CSRF_SECRET_LENGTH)
-        body = html.replace(page_cache.HOLE_CSRF, mask_secret(secret)).replace(
-            page_cache.HOLE_REF, clean_ref(request.GET.get("ref", ""))
+        body = html.replace(page_cache.hole("csrf"), mask_secret(secret)).replace(
+            page_cache.hole("ref"), clean_ref(request.GET.get("ref", ""))
         )
         page_views.count(request, slug)
         response = HttpResponse(body)

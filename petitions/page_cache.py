@@ -17,6 +17,7 @@ edit drops the shared copy at once; workers' own copies expire within seconds.
 """
 
 import copy
+import functools
 import pickle
 import time
 from typing import TYPE_CHECKING
@@ -36,15 +37,18 @@ if TYPE_CHECKING:
     from .models import Petition
 
 
-def _hole(name: str) -> str:
-    # Derived from SECRET_KEY: nobody can write a placeholder into a comment or a name
-    # and have a visitor's token pasted there.
+@functools.cache
+def hole(name: str) -> str:
+    """The placeholder for ``name`` ("csrf" or "ref") in a shared copy of a page.
+
+    Derived from SECRET_KEY, so nobody can write a placeholder into a comment or a
+    name and have a visitor's token pasted there; computed on first use, not at import,
+    so that loading the app needs no key (makemigrations --check runs without one).
+    """
     digest = salted_hmac("sori.petitions.page-hole", name, algorithm="sha256").hexdigest()
     return f"sori-hole-{digest[:24]}"
 
 
-HOLE_CSRF = _hole("csrf")
-HOLE_REF = _hole("ref")
 LOCAL_SECONDS = 2.0
 
 _local: dict[str, tuple[float, object]] = {}
@@ -167,13 +171,13 @@ def template_request(request: HttpRequest) -> HttpRequest:
 
 def template_context() -> dict:
     """Context entries that put the placeholders where the personal values go."""
-    return {"csrf_token": HOLE_CSRF, "ref": HOLE_REF}
+    return {"csrf_token": hole("csrf"), "ref": hole("ref")}
 
 
 def respond(request: HttpRequest, html: str) -> HttpResponse:
     """Fill in this visitor's CSRF token and ref code, and answer."""
-    body = html.replace(HOLE_CSRF, get_token(request)).replace(
-        HOLE_REF, clean_ref(request.GET.get("ref", ""))
+    body = html.replace(hole("csrf"), get_token(request)).replace(
+        hole("ref"), clean_ref(request.GET.get("ref", ""))
     )
     response = HttpResponse(body)
     # The body carries this visitor's CSRF token: no shared cache may keep it.

@@ -13,7 +13,7 @@ from lib.env import env_bool, env_int, env_list, parse_database_url, parse_redis
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_django(code: str, **env: str) -> subprocess.CompletedProcess:
+def run_python(args: list[str], **env: str) -> subprocess.CompletedProcess:
     """Start Python with config.settings and only the given variables (plus PATH)."""
     clean = {
         "PATH": os.environ["PATH"],
@@ -22,13 +22,16 @@ def run_django(code: str, **env: str) -> subprocess.CompletedProcess:
         **env,
     }
     return subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=ROOT,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=60,
+        [sys.executable, *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60
     )
+
+
+def run_django(code: str, **env: str) -> subprocess.CompletedProcess:
+    return run_python(["-c", f"import django; django.setup(); {code}"], **env)
+
+
+def run_module(args: list[str], **env: str) -> subprocess.CompletedProcess:
+    return run_python(["-m", *args], **env)
 
 
 def test_env_bool_reads_words_and_refuses_others(monkeypatch):
@@ -96,12 +99,34 @@ def test_parse_redis_url_refuses_malformed_urls_by_name(url, message):
         parse_redis_url(url)
 
 
-def test_production_without_secret_key_refuses_to_start():
-    result = run_django("print('started')", DEBUG="0")
+@pytest.mark.parametrize("module", ["config.wsgi", "config.asgi"])
+def test_production_without_secret_key_refuses_to_start(module):
+    result = run_django(f"import {module}; print('started')", DEBUG="0")
 
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
     assert "started" not in result.stdout
+
+
+def test_a_worker_without_secret_key_refuses_to_start():
+    result = run_module(["celery", "-A", "config", "worker", "--pool=solo"], DEBUG="0")
+
+    assert result.returncode == 1
+    assert "Sori's worker does not start: SECRET_KEY is not set" in result.stderr
+
+
+def test_check_deploy_reports_a_missing_secret_key():
+    result = run_module(["django", "check", "--deploy"], DEBUG="0")
+
+    assert result.returncode != 0
+    assert "(config.E001) SECRET_KEY is not set" in result.stderr
+
+
+def test_the_migrations_check_needs_no_environment():
+    result = run_module(["django", "makemigrations", "--check", "--dry-run"])
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "No changes detected"
 
 
 def test_development_runs_with_the_default_key():
