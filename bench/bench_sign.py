@@ -166,9 +166,8 @@ def _lock_sampler(env: dict[str, str], *, into: dict[str, int], enabled: bool = 
     The samples are added to ``into`` (samples, waiting, active). Figures only; SQLite
     has one writer at a time by design and is not sampled.
     """
-    figures = into
     if not enabled or not common.is_postgres(env):
-        yield figures
+        yield into
         return
     stop = threading.Event()
     sql = (
@@ -183,14 +182,14 @@ def _lock_sampler(env: dict[str, str], *, into: dict[str, int], enabled: bool = 
                 ["psql", env["DATABASE_URL"], "-tAc", sql], capture_output=True, text=True
             )
             waiting, active = (int(x) for x in result.stdout.strip().split("|"))
-            figures["samples"] += 1
-            figures["waiting"] += waiting > 0
-            figures["active"] += active
+            into["samples"] += 1
+            into["waiting"] += waiting > 0
+            into["active"] += active
 
     thread = threading.Thread(target=sample, daemon=True)
     thread.start()
     try:
-        yield figures
+        yield into
     finally:
         stop.set()
         thread.join()

@@ -139,9 +139,12 @@ def actions_key(campaign_id: int, language: str) -> str:
     return f"petitions:actions:{campaign_id}:{language}"
 
 
-def invalidate(slug: str, *, campaign_id: int | None = None) -> None:
-    keys = [_key(slug, code) for code, _name in settings.LANGUAGES]
-    keys += [counter_key(slug), petition_key(slug)]
+def invalidate(*slugs: str, campaign_id: int | None = None) -> None:
+    """Drop the cached copies of these petitions (and their campaign's action list)."""
+    keys = []
+    for slug in slugs:
+        keys += [_key(slug, code) for code, _name in settings.LANGUAGES]
+        keys += [counter_key(slug), petition_key(slug)]
     if campaign_id is not None:
         keys += [actions_key(campaign_id, code) for code, _name in settings.LANGUAGES]
     forget(keys)
@@ -158,7 +161,7 @@ def campaign_saved(sender, instance, **kwargs) -> None:
 
     slugs = list(Petition.objects.filter(campaign=instance).values_list("slug", flat=True))
     if slugs:
-        transaction.on_commit(lambda: [invalidate(slug, campaign_id=instance.pk) for slug in slugs])
+        transaction.on_commit(lambda: invalidate(*slugs, campaign_id=instance.pk))
 
 
 def template_request(request: HttpRequest) -> HttpRequest:
