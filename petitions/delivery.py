@@ -168,8 +168,8 @@ def pack_signatures(petition: Petition):
         .order_by("created_at", "pk")
         .values_list(
             "display",
-            "supporter__first_name",
-            "supporter__last_name",
+            "first_name",
+            "last_name",
             "city",
             "country",
             "created_at",

@@ -13,7 +13,7 @@ def _context(signature: Signature) -> dict:
     return {
         "petition": petition,
         "petition_url": settings.SITE_URL + petition.get_absolute_url(),
-        "first_name": signature.supporter.first_name,
+        "first_name": signature.first_name,
         "signed_at": signature.created_at,
         "withdraw_url": tokens.withdraw_url(signature),
     }

@@ -11,7 +11,7 @@ from accounts.models import Supporter
 from campaigns.models import Campaign, Target
 from lib.states import check_transition
 from lib.storage import private_storage
-from lib.text import free_slug, initials, render_markdown
+from lib.text import free_slug, full_name, initials, render_markdown
 
 
 class PetitionQuerySet(models.QuerySet):
@@ -391,6 +391,11 @@ class Signature(models.Model):
     review_reason = models.CharField(
         _("reason for review"), max_length=16, choices=ReviewReason.choices, blank=True
     )
+    # The name given with this signature, not the supporter's: anyone can type anyone's
+    # address, so the name printed beside a signature (public list, delivery packs,
+    # exports) is the one its signer gave when they signed, never a later form's.
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
     display = models.CharField(
         _("name shown publicly"), max_length=10, choices=Display.choices, default=Display.INITIALS
     )
@@ -437,10 +442,15 @@ class Signature(models.Model):
     def public_name(self) -> str:
         """The name as the signer chose to show it; empty when hidden."""
         if self.display == self.Display.FULL:
-            return self.supporter.full_name
+            return self.full_name
         if self.display == self.Display.INITIALS:
-            return initials(self.supporter.first_name, self.supporter.last_name)
+            return initials(self.first_name, self.last_name)
         return ""
+
+    @property
+    def full_name(self) -> str:
+        """The name given with this signature (see ``first_name``)."""
+        return full_name(self.first_name, self.last_name)
 
     @property
     def needs_email_confirmation(self) -> bool:

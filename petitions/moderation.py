@@ -93,7 +93,7 @@ def matching(criteria: Criteria) -> QuerySet:
         rows = rows.filter(review_reason=criteria.review_reason)
     if criteria.name_pattern:
         rows = rows.alias(
-            full_name=Concat("supporter__first_name", Value(" "), "supporter__last_name")
+            full_name=Concat("first_name", Value(" "), "last_name")
         ).filter(full_name__iregex=name_regex(criteria.name_pattern))
     return rows.order_by("created_at", "pk")
 

@@ -238,6 +238,8 @@ def _sign(
         supporter=supporter,
         status=status,
         review_reason=review_reason,
+        first_name=first_name,
+        last_name=last_name,
         display=display,
         comment=comment,
         country=country,

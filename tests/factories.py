@@ -197,6 +197,9 @@ class SignatureFactory(factory.django.DjangoModelFactory):
 
     petition = factory.SubFactory(PetitionFactory)
     supporter = factory.SubFactory(SupporterFactory)
+    # The name given with the signature; by default the one its supporter has.
+    first_name = factory.LazyAttribute(lambda o: o.supporter.first_name)
+    last_name = factory.LazyAttribute(lambda o: o.supporter.last_name)
     status = Signature.Status.CONFIRMED
     country = "GB"
     confirmed_at = factory.LazyFunction(timezone.now)
