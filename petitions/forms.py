@@ -175,6 +175,28 @@ class SignForm(forms.Form):
         }
 
 
+class ConfirmForm(forms.Form):
+    """The name a signature will show, as the owner of the address confirms it."""
+
+    first_name = SignForm.base_fields["first_name"]
+    last_name = SignForm.base_fields["last_name"]
+    display = SignForm.base_fields["display"]
+
+    def __init__(self, *args, signature: Signature, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "first_name": signature.first_name,
+                "last_name": signature.last_name,
+                "display": signature.display,
+            },
+        )
+        super().__init__(*args, **kwargs)
+
+    clean_first_name = SignForm.clean_first_name
+    clean_last_name = SignForm.clean_last_name
+
+
 # Staff: exports, moderation and delivery packs (issue 5, staff part) -----------------
 
 

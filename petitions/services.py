@@ -298,14 +298,24 @@ def _confirm(signature: Signature) -> Signature:
 
 
 @transaction.atomic
-def confirm_signature(*, signature: Signature) -> Signature:
+def confirm_signature(*, signature: Signature, name: dict | None = None) -> Signature:
     """The signer followed their confirmation link and pressed the button.
 
-    Side effects: pending -> confirmed, count +1 (milestones stamped). A signature held
-    in review records that its signer confirmed and stays held, uncounted. Confirmed or
-    invalidated: nothing changes, so confirming twice is harmless.
+    ``name`` (``first_name``, ``last_name``, ``display``) is the name as the owner of
+    the address confirmed it: whoever typed the address may not be its owner, so the
+    owner sees the name on the confirmation page and may correct it before it counts.
+    It is applied only while the signature still waits for confirmation.
+
+    Side effects: the name fields, then pending -> confirmed, count +1 (milestones
+    stamped). A signature held in review records that its signer confirmed and stays
+    held, uncounted. Confirmed or invalidated: nothing changes, so confirming twice is
+    harmless.
     """
     current = Signature.objects.select_for_update().get(pk=signature.pk)
+    if name and current.needs_email_confirmation:
+        for field, value in name.items():
+            setattr(current, field, value)
+        current.save(update_fields=list(name))
     return _confirm(current)
 
 

@@ -21,7 +21,7 @@ from accounts.models import Supporter
 from campaigns.actions import actions_for
 
 from . import abuse, page_cache, page_views, services, tokens
-from .forms import SignForm
+from .forms import ConfirmForm, SignForm
 from .models import Petition, Signature
 
 DETAIL_TEMPLATE = "petitions/petition_detail.html"
@@ -351,8 +351,15 @@ def confirm(request, token):
     if check.expired and signature.needs_email_confirmation:
         context = {"signature": signature, "token": token}
         return render(request, "petitions/confirm_expired.html", context, status=410)
+    # A POST without the name fields (a page from before they existed) keeps the name.
+    named = request.method == "POST" and "first_name" in request.POST
+    form = ConfirmForm(request.POST if named else None, signature=signature)
     if request.method == "POST":
-        signature = services.confirm_signature(signature=signature)
+        if named and not form.is_valid():
+            context = {"signature": signature, "token": token, "form": form}
+            return render(request, "petitions/confirm.html", context, status=400)
+        name = form.cleaned_data if named else None
+        signature = services.confirm_signature(signature=signature, name=name)
         if signature.status == Signature.Status.CONFIRMED:
             messages.success(request, _("Thank you! Your signature is confirmed and counted."))
         elif signature.status == Signature.Status.REVIEW:
@@ -361,7 +368,8 @@ def confirm(request, token):
                 _("Thank you for confirming. Your signature will count once we have checked it."),
             )
         return redirect(signature.petition.get_absolute_url())
-    return render(request, "petitions/confirm.html", {"signature": signature, "token": token})
+    context = {"signature": signature, "token": token, "form": form}
+    return render(request, "petitions/confirm.html", context)
 
 
 @never_cache
