@@ -87,7 +87,9 @@ def content_security_policy() -> str | None:
 def _finish(response: HttpResponse) -> HttpResponse:
     response.headers["X-Frame-Options"] = settings.X_FRAME_OPTIONS
     if policy := content_security_policy():
-        response.headers[CSP.HEADER_ENFORCE] = policy
+        # A plain str: CSP.HEADER_ENFORCE is a StrEnum member, which HttpResponse keeps
+        # as is, and WSGI servers that check header types (runserver's) answer 500.
+        response.headers[str(CSP.HEADER_ENFORCE)] = policy
     return response
 
 

@@ -2,8 +2,13 @@
 
 import json
 import re
+from wsgiref.util import setup_testing_defaults
+from wsgiref.validate import validator
 
 from django.core.cache import cache
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.middleware.csrf import CSRF_ALLOWED_CHARS
 from django.test import Client
 
@@ -197,3 +202,33 @@ def test_a_policy_with_a_nonce_is_left_to_django_and_a_changed_policy_is_rebuilt
     # Django's middleware wrote it (a page that uses no nonce gets none).
     assert with_nonce.headers["Content-Security-Policy"] == "default-src 'self'; script-src 'self'"
     assert changed.headers["Content-Security-Policy"] == "default-src 'none'"
+
+
+def _serve_validated(path: str) -> tuple[str, bytes]:
+    """One GET through Django's WSGI handler under wsgiref's validator, as runserver runs it.
+
+    The validator insists, as runserver's handler does, that header names and values
+    are plain ``str``. The request_finished hook that closes database connections is
+    held back, as Django's test client holds it back, so the test's transaction survives.
+    """
+    environ: dict = {"PATH_INFO": path, "SCRIPT_NAME": "", "QUERY_STRING": ""}
+    setup_testing_defaults(environ)
+    started = []
+    app = validator(WSGIHandler())
+    request_finished.disconnect(close_old_connections)
+    try:
+        result = app(environ, lambda status, headers, exc_info=None: started.append(status))
+        body = b"".join(result)
+        result.close()
+    finally:
+        request_finished.connect(close_old_connections)
+    return started[0], body
+
+
+def test_cached_page_and_count_json_pass_the_wsgi_validator_on_every_view(petition):
+    page = petition.get_absolute_url()
+    count = f"{page}count.json"
+
+    statuses = [_serve_validated(path)[0] for path in (page, page, count, count)]
+
+    assert statuses == ["200 OK", "200 OK", "200 OK", "200 OK"]
