@@ -217,3 +217,13 @@ def test_csp_header_is_strict(client, db):
     assert "style-src 'self'" in policy
     assert "unsafe-inline" not in policy
     assert "frame-ancestors 'none'" in policy
+
+
+def test_hsts_preload_is_opt_in():
+    code = "from django.conf import settings; print(settings.SECURE_HSTS_PRELOAD)"
+    production = {"DEBUG": "0", "SECRET_KEY": "x" * 50}
+
+    default = run_django(code, **production)
+    opted_in = run_django(code, HSTS_PRELOAD="1", **production)
+
+    assert (default.stdout.strip(), opted_in.stdout.strip()) == ("False", "True")
