@@ -6,10 +6,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from lib import ratelimit
 from lib.emails import send_templated
-from lib.text import canonical_email
+from lib.text import canonical_email, email_key
 
-from . import personal_data
+from . import personal_data, tasks
 from .models import AuditEntry, ConsentRecord, Supporter, User
 
 MY_DATA_SALT = "sori.accounts.my-data"
@@ -76,24 +77,55 @@ def supporter_from_data_token(token: str) -> Supporter | None:
     return Supporter.objects.filter(pk=data.get("s")).first()
 
 
+def request_data_link(*, email: str, language: str, client: str) -> bool:
+    """Count a request for a "my data" link and, within the limits, send it after commit.
+
+    ``client`` is the hashed network address of the requester. Returns False when that
+    client is over ``MY_DATA_REQUESTS_PER_CLIENT_PER_HOUR`` (the caller says to try
+    later, which tells nothing about the address). Over
+    ``MY_DATA_LINKS_PER_ADDRESS_PER_DAY`` for the address, nothing is sent but True is
+    returned, so the answer looks the same as for any address.
+
+    Side effect: after commit, the task ``accounts.tasks.send_data_link``, which mails
+    only if the address is known. The supporter is looked up there, not here, so the
+    request does the same work (and takes the same time) for a known and an unknown
+    address.
+    """
+    client_ok, address_ok = ratelimit.hit(
+        [
+            (
+                f"my-data:client:{client}",
+                ratelimit.Limit(settings.MY_DATA_REQUESTS_PER_CLIENT_PER_HOUR, 60 * 60),
+            ),
+            (
+                f"my-data:address:{ratelimit.subject_hash(email_key(email))}",
+                ratelimit.Limit(settings.MY_DATA_LINKS_PER_ADDRESS_PER_DAY, 60 * 60 * 24),
+            ),
+        ]
+    )
+    if not client_ok:
+        return False
+    if address_ok:
+        transaction.on_commit(lambda: tasks.send_data_link.delay(email, language), robust=True)
+    return True
+
+
 def send_data_link(*, email: str, language: str = "en") -> None:
     """Mail a one-day link to "my data" to the owner of an address, if we know them.
 
-    Side effect: one email, only when a Supporter exists for the address. Callers
-    show the same message either way, so nobody learns whether an address is known.
+    Runs in a task (``request_data_link`` schedules it). Side effect: one email, only
+    when a Supporter exists for the address.
     """
     supporter = Supporter.objects.for_email(email).first()
     if supporter is None:
         return
     token = make_data_token(supporter)
     url = settings.SITE_URL + reverse("accounts:data", args=[token])
-    transaction.on_commit(
-        lambda: send_templated(
-            "my_data_link",
-            to=[supporter.email],
-            context={"url": url, "supporter": supporter},
-            language=language,
-        )
+    send_templated(
+        "my_data_link",
+        to=[supporter.email],
+        context={"url": url, "supporter": supporter},
+        language=language,
     )
 
 

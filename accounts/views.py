@@ -9,6 +9,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lib.http import client_ip, hash_ip
+
 from . import personal_data, roles, services
 from .forms import DataRequestForm, EraseForm
 from .models import Supporter
@@ -45,8 +47,14 @@ def mfa_required(request):
 def data_request(request):
     form = DataRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.send_data_link(email=form.cleaned_data["email"], language=request.LANGUAGE_CODE)
-        return render(request, "accounts/data_request_sent.html")
+        if services.request_data_link(
+            email=form.cleaned_data["email"],
+            language=request.LANGUAGE_CODE,
+            client=hash_ip(client_ip(request)),
+        ):
+            return render(request, "accounts/data_request_sent.html")
+        form.add_error(None, _("Too many attempts from here. Please wait an hour and try again."))
+        return render(request, "accounts/data_request.html", {"form": form}, status=429)
     return render(request, "accounts/data_request.html", {"form": form})
 
 

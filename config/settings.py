@@ -308,6 +308,10 @@ SECURE_CSP = {
 
 # Hashing IP addresses: the salt makes a hash useless outside this installation.
 IP_HASH_SALT = env_str("IP_HASH_SALT") or SECRET_KEY
+# "My data" links: mailed to one address at most this many times a day, and asked for
+# from one client address at most this many times an hour (0 switches a limit off).
+MY_DATA_LINKS_PER_ADDRESS_PER_DAY = env_int("MY_DATA_LINKS_PER_ADDRESS_PER_DAY", 3)
+MY_DATA_REQUESTS_PER_CLIENT_PER_HOUR = env_int("MY_DATA_REQUESTS_PER_CLIENT_PER_HOUR", 20)
 
 # Stripe (optional: without the three keys, donations are switched off).
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")

@@ -1,6 +1,8 @@
 import json
 
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts import notices
@@ -32,6 +34,78 @@ def test_asking_for_an_unknown_address_looks_the_same_and_sends_nothing(
     assert response.status_code == 200
     assert "If we hold anything for that address" in response.content.decode()
     assert mail.outbox == []
+
+
+def test_a_known_and_an_unknown_address_cost_the_request_the_same_queries(
+    client, db, django_capture_on_commit_callbacks
+):
+    SupporterFactory(email="ji@example.org")
+    url = reverse("accounts:data_request")
+
+    with (
+        django_capture_on_commit_callbacks() as known_callbacks,
+        CaptureQueriesContext(connection) as known,
+    ):
+        client.post(url, {"email": "ji@example.org"})
+    with (
+        django_capture_on_commit_callbacks() as unknown_callbacks,
+        CaptureQueriesContext(connection) as unknown,
+    ):
+        client.post(url, {"email": "nobody@example.org"})
+
+    assert [q["sql"] for q in known.captured_queries] == []
+    assert [q["sql"] for q in unknown.captured_queries] == []
+    assert (len(known_callbacks), len(unknown_callbacks)) == (1, 1)
+    assert mail.outbox == []
+
+
+def test_one_mailbox_gets_at_most_its_daily_links_and_the_page_never_tells(
+    client, db, settings, django_capture_on_commit_callbacks
+):
+    settings.MY_DATA_LINKS_PER_ADDRESS_PER_DAY = 2
+    SupporterFactory(email="ji.woo@gmail.com")
+    url = reverse("accounts:data_request")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        responses = [
+            client.post(url, {"email": email}, REMOTE_ADDR=remote)
+            for email, remote in [
+                ("ji.woo@gmail.com", "198.51.100.1"),
+                ("jiwoo+x@googlemail.com", "198.51.100.2"),  # the same inbox, counted
+                ("JI.WOO@gmail.com", "198.51.100.3"),
+            ]
+        ]
+
+    assert [r.status_code for r in responses] == [200, 200, 200]
+    assert [r.templates[0].name for r in responses] == ["accounts/data_request_sent.html"] * 3
+    assert [m.to for m in mail.outbox] == [["ji.woo@gmail.com"]]
+
+
+def test_one_client_is_asked_to_wait_after_its_hourly_requests(
+    client, db, settings, django_capture_on_commit_callbacks
+):
+    settings.MY_DATA_REQUESTS_PER_CLIENT_PER_HOUR = 2
+    for name in ["a", "b", "c", "d"]:
+        SupporterFactory(email=f"{name}@example.org")
+    url = reverse("accounts:data_request")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        flood = [
+            client.post(url, {"email": f"{name}@example.org"}, REMOTE_ADDR="203.0.113.9")
+            for name in ["a", "b", "c"]
+        ]
+        elsewhere = client.post(url, {"email": "d@example.org"}, REMOTE_ADDR="192.0.2.4")
+
+    assert [r.status_code for r in flood] == [200, 200, 429]
+    assert "Too many attempts from here. Please wait an hour and try again." in (
+        flood[2].content.decode()
+    )
+    assert elsewhere.status_code == 200
+    assert [m.to for m in mail.outbox] == [
+        ["a@example.org"],
+        ["b@example.org"],
+        ["d@example.org"],
+    ]
 
 
 def test_bad_email_is_refused_with_a_message(client, db):
