@@ -5,21 +5,31 @@ feed is read as a formula by Excel, LibreOffice and Google Sheets. As OWASP advi
 ("CSV Injection"), such a cell gets a leading apostrophe so it shows as text. The same
 rule exists twice: in Python for the streaming pass, and in SQL for PostgreSQL's COPY,
 and the tests check that both give the same bytes.
+
+Control characters (C0 and C1, but tab and line feed) are removed from every cell
+first: an export printed to a terminal must carry no escape sequence that moves the
+cursor, retitles the window or hides lines, whatever an old row holds.
 """
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator, Sequence
 
 from django.http import StreamingHttpResponse
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+# C0 and C1 control characters but tab and line feed. PostgreSQL text cannot hold
+# NUL, so its twin starts at \x01; both are written as regex escapes.
+CONTROLS = r"[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+CONTROLS_SQL = r"[\x01-\x08\x0b-\x1f\x7f-\x9f]"
 UTF8_BOM = "\ufeff"
+_CONTROLS = re.compile(CONTROLS)
 
 
 def neutralise(value) -> str:
-    """One cell as text, inert in spreadsheets."""
-    text = "" if value is None else str(value)
+    """One cell as text, inert in spreadsheets and terminals."""
+    text = _CONTROLS.sub("", "" if value is None else str(value))
     if text.startswith(FORMULA_PREFIXES):
         return "'" + text
     return text
@@ -27,11 +37,10 @@ def neutralise(value) -> str:
 
 def neutralise_sql(expression: str) -> str:
     """The SQL (PostgreSQL) twin of ``neutralise`` for a text expression."""
-    return (
-        f"CASE WHEN left(coalesce({expression}, ''), 1) IN "
-        "('=', '+', '-', '@', E'\\t', E'\\r', E'\\n') "
-        f"THEN '''' || {expression} ELSE coalesce({expression}, '') END"
-    )
+    # Controls out first, then an apostrophe before a formula's first character (a
+    # carriage return cannot be left to start one): each expression is evaluated once.
+    text = f"regexp_replace(coalesce({expression}, ''), '{CONTROLS_SQL}', '', 'g')"
+    return f"regexp_replace({text}, '^([-=+@\\t\\n])', '''\\1')"
 
 
 def stream_csv(

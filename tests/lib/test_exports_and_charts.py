@@ -7,7 +7,21 @@ from django.db import connection
 from lib.charts import bar_chart_svg
 from lib.exports import neutralise, neutralise_sql, stream_csv
 
-HOSTILE = ['=HYPERLINK("http://x")', "@SUM(1+1)", "+1", "-2", "\tx", "\rx", "\nx", "ok", "", None]
+HOSTILE = [
+    '=HYPERLINK("http://x")',
+    "@SUM(1+1)",
+    "+1",
+    "-2",
+    "\tx",
+    "\rx",
+    "\nx",
+    "\r=1",
+    "Ji\x1b]0;owned\x07woo\x1b[2J",
+    "a\x7fb\x9bc\r\nd",
+    "ok",
+    "",
+    None,
+]
 
 
 @pytest.mark.parametrize(
@@ -18,7 +32,10 @@ HOSTILE = ['=HYPERLINK("http://x")', "@SUM(1+1)", "+1", "-2", "\tx", "\rx", "\nx
         ("+82 10", "'+82 10"),
         ("-5", "'-5"),
         ("\tTAB", "'\tTAB"),
-        ("\rCR", "'\rCR"),
+        ("\rCR", "CR"),
+        ("\r=1", "'=1"),
+        ("Ji\x1b]0;owned\x07woo\x1b[2J", "Ji]0;ownedwoo[2J"),
+        ("line\x00\x7f\x9b one\r\n\tline two", "line one\n\tline two"),
         ("\nLF", "'\nLF"),
         ("Kim = leader", "Kim = leader"),
         ("김지우", "김지우"),

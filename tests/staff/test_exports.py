@@ -1,5 +1,7 @@
 """Signature exports: exact bytes on both engines, filters, the command, the audit log."""
 
+import io
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -124,7 +126,7 @@ def test_every_column_every_status_with_hostile_cells(client, carol, signatures)
     assert lines[3] == 'leave",,no,,'
     assert lines[4] == (
         "2026-11-03T11:00:00Z,,pending,Tab,'\tStart,tab@example.org,initials,KR,,Busan,"
-        '"\'\rCR first",,no,,'
+        "CR first,,no,,"
     )
     assert lines[5] == (
         "2026-11-04T08:00:00Z,,review,Held,Back,held@example.org,initials,US,,,,,no,rate_ip,"
@@ -284,6 +286,19 @@ def test_command_refuses_impossible_dates(bob, signatures):
             "--to",
             "2026-11-01",
         )
+
+
+def test_command_writes_no_control_characters_to_the_terminal(carol, petition):
+    sign(petition, "Ji\x1b]0;owned\x07woo", "Kim\x1b[2J\r", city="Busan\x9b", created_at=at(1))
+    recount()
+    out = io.StringIO()
+
+    call_command("export_signatures", "free-them", "--as", "carol@example.org", stdout=out)
+
+    assert out.getvalue() == (
+        "signed_at,status,first_name,last_name,country,city\n"
+        "2026-11-01T12:00:00Z,confirmed,Ji]0;ownedwoo,Kim[2J,GB,Busan\n"
+    )
 
 
 @pytest.mark.postgres
