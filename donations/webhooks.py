@@ -45,8 +45,13 @@ def _id(value) -> str | None:
 
 
 def from_timestamp(timestamp) -> datetime | None:
+    """A Stripe timestamp as a time; None if absent or not a time Python can hold (a
+    signed event with ``created`` past the year 9999 is recorded, not a crash)."""
     if isinstance(timestamp, int) and timestamp > 0:
-        return datetime.fromtimestamp(timestamp, UTC)
+        try:
+            return datetime.fromtimestamp(timestamp, UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
     return None
 
 

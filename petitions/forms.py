@@ -10,6 +10,7 @@ from django_countries.fields import CountryField, LazyTypedChoiceField
 
 from accounts import notices
 from accounts.models import Supporter
+from lib.days import check_day
 from lib.text import canonical_email, contains_url
 
 from . import abuse
@@ -219,12 +220,16 @@ class ExportForm(forms.Form):
         initial=[Signature.Status.CONFIRMED],
     )
     signed_from = forms.DateField(
-        label=_("Signed from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Signed from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[check_day],
     )
     signed_to = forms.DateField(
         label=_("Signed until (inclusive)"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[check_day],
     )
     country = CountryChoiceField(
         label=_("Country"), choices=lambda: [("", _("Any country")), *countries], required=False
@@ -300,6 +305,8 @@ class DeliveryPackForm(forms.Form):
             "standard letter, which gives the number of signatures and the petition's title."
         ),
     )
+    # A pattern is matched against every signature's name: bounded, it stays cheap.
+    MAX_STARS = 10
 
     def __init__(self, *args, petition: Petition, **kwargs):
         super().__init__(*args, **kwargs)
@@ -348,11 +355,13 @@ class BulkModerationForm(forms.Form):
         label=_("Signed at or after"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        validators=[check_day],
     )
     signed_before = forms.DateTimeField(
         label=_("Signed before"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        validators=[check_day],
     )
     name_pattern = forms.CharField(
         label=_("Name pattern"),
@@ -374,6 +383,16 @@ class BulkModerationForm(forms.Form):
         if value and not re.fullmatch(r"[0-9a-f]{32}", value):
             raise ValidationError(
                 _("An address hash is 32 characters, 0-9 and a-f."), code="ip_hash"
+            )
+        return value
+
+    def clean_name_pattern(self) -> str:
+        value = self.cleaned_data["name_pattern"]
+        if value.count("*") > self.MAX_STARS:
+            raise ValidationError(
+                _("A name pattern can have at most %(limit)d “*”; this one has %(count)d."),
+                code="too_many_stars",
+                params={"limit": self.MAX_STARS, "count": value.count("*")},
             )
         return value
 

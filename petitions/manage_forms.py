@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.manage_forms import AddressFixedOncePublished, OfficialsField, check_markdown
 from campaigns.models import Campaign
+from lib.days import check_day
 
 from . import counting
 from .models import Milestone, Petition
@@ -15,6 +16,10 @@ from .models import Milestone, Petition
 # "1000", "1,000" or "10,000": digits, optionally grouped by commas in threes.
 NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
 MOMENT_FORMAT = "%Y-%m-%dT%H:%M"
+# Goals and milestones are stored in 32-bit integer columns; a larger number would be a
+# database error (a 500), and no petition needs more than a billion signatures. The
+# messages say "one billion": change them with this.
+MAX_COUNT = 1_000_000_000
 
 
 class MomentInput(forms.DateTimeInput):
@@ -50,6 +55,8 @@ class MilestonesField(forms.CharField):
             number = int(token.replace(",", ""))
             if number < 1:
                 raise forms.ValidationError(_("Milestones start at 1."), code="min_value")
+            if number > MAX_COUNT:
+                raise forms.ValidationError(_("Milestones go up to one billion."), code="max_value")
             numbers.add(number)
         return sorted(numbers)
 
@@ -62,8 +69,12 @@ class PetitionForm(AddressFixedOncePublished, forms.ModelForm):
     goal = forms.IntegerField(
         label=_("Goal"),
         min_value=1,
+        max_value=MAX_COUNT,
         initial=Petition._meta.get_field("goal").default,
-        error_messages={"min_value": _("The goal must be at least 1 signature.")},
+        error_messages={
+            "min_value": _("The goal must be at least 1 signature."),
+            "max_value": _("The goal can be at most one billion signatures."),
+        },
         help_text=_("The count the campaign aims for."),
     )
     milestones = MilestonesField(
@@ -120,6 +131,7 @@ class PetitionForm(AddressFixedOncePublished, forms.ModelForm):
                 self.initial.setdefault("campaign", campaign.pk)
         for name in ("opens_at", "closes_at"):
             self.fields[name].input_formats = [MOMENT_FORMAT, "%Y-%m-%d %H:%M"]
+            self.fields[name].validators.append(check_day)
 
     def clean_body(self) -> str:
         return check_markdown(self.cleaned_data["body"])

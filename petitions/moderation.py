@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Count, F, Max, Min, Q, QuerySet, Value
-from django.db.models.functions import Concat, StrIndex, Substr
+from django.db.models import Count, F, Lookup, Max, Min, Q, QuerySet, Value
+from django.db.models.functions import Concat, StrIndex, Substr, Trim
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -66,10 +66,24 @@ class Criteria:
         return f"petition:{self.petition.slug}" if self.petition else "all petitions"
 
 
-def name_regex(pattern: str) -> str:
-    """A name pattern (``*`` any characters, ``?`` one) as an anchored regular expression."""
-    parts = [".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern.strip()]
-    return r"^\s*" + "".join(parts) + r"\s*$"
+def name_like(pattern: str) -> str:
+    """A name pattern (``*`` any characters, ``?`` one) as a ``LIKE`` pattern escaped with
+    ``\\``: ``%`` and ``_`` typed by staff are literal. Runs of ``*`` become one ``%``."""
+    escaped = pattern.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return re.sub(r"\*+", "%", escaped).replace("?", "_")
+
+
+class _Like(Lookup):
+    """``lhs LIKE rhs ESCAPE '\\'``, both sides lowercased. Unlike the regular expression it
+    replaced (ten ``*`` took half a minute on SQLite), LIKE does not backtrack over every
+    way to split the name, and the form bounds how many ``*`` a pattern has."""
+
+    lookup_name = "like"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"LOWER({lhs}) LIKE LOWER({rhs}) ESCAPE '\\'", (*lhs_params, *rhs_params)
 
 
 def matching(criteria: Criteria) -> QuerySet:
@@ -92,9 +106,8 @@ def matching(criteria: Criteria) -> QuerySet:
     if criteria.review_reason:
         rows = rows.filter(review_reason=criteria.review_reason)
     if criteria.name_pattern:
-        rows = rows.alias(
-            full_name=Concat("first_name", Value(" "), "last_name")
-        ).filter(full_name__iregex=name_regex(criteria.name_pattern))
+        full_name = Trim(Concat("first_name", Value(" "), "last_name"))
+        rows = rows.filter(_Like(full_name, Value(name_like(criteria.name_pattern))))
     return rows.order_by("created_at", "pk")
 
 

@@ -294,6 +294,23 @@ def test_an_event_for_a_donation_we_do_not_know_is_recorded_without_effect(webho
     assert Donation.objects.count() == 0
 
 
+@pytest.mark.parametrize("created", [10**20, 253402300800])
+def test_an_event_created_past_the_calendar_is_recorded_not_a_crash(
+    webhook, one_off, outbox, created
+):
+    payload = event("checkout_session_completed_payment")
+    payload["created"] = created
+
+    response = webhook(payload)
+
+    stored = StripeEvent.objects.get()
+    one_off.refresh_from_db()
+    assert response.status_code == 200
+    assert (stored.created, stored.error, stored.donation) == (None, "", one_off)
+    assert stored.processed_at is not None
+    assert one_off.status == "paid"
+
+
 # One-off gifts ---------------------------------------------------------------------------
 
 

@@ -83,6 +83,21 @@ def test_the_new_petition_form_starts_in_the_campaign_asked_for(client, bob, cam
         ),
         ({"milestones": "0 100"}, "milestones", "Milestones start at 1."),
         (
+            {"goal": "99999999999999999999"},
+            "goal",
+            "The goal can be at most one billion signatures.",
+        ),
+        (
+            {"milestones": "100 99,999,999,999,999,999,999"},
+            "milestones",
+            "Milestones go up to one billion.",
+        ),
+        (
+            {"opens_at": "9999-12-31T23:59"},
+            "opens_at",
+            "Enter a date between 1900-01-01 and 9000-12-31.",
+        ),
+        (
             {"body": '<img src=x onerror="alert(1)"> <p onclick="x">hi</p>'},
             "body",
             "Sori shows Markdown only and would remove <img>, onclick= from the page. "

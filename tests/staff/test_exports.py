@@ -345,3 +345,24 @@ def test_outside_a_transaction_copy_reads_one_snapshot_on_its_own_connection(pet
 
     assert export.rows == 1
     assert exported == b"first_name\nFirst\n"
+
+
+@pytest.mark.parametrize(
+    ("time_zone", "query"),
+    [
+        # The day after 9999-12-31, and Seoul's midnight of 0001-01-01 in UTC, do not exist.
+        ("UTC", {"signed_to": "9999-12-31"}),
+        ("Asia/Seoul", {"signed_from": "0001-01-01"}),
+    ],
+)
+def test_a_date_at_the_end_of_the_calendar_is_refused_not_a_crash(
+    client, bob, signatures, settings, time_zone, query
+):
+    settings.TIME_ZONE = time_zone
+    client.force_login(bob)
+
+    response = client.get(CSV, {"columns": ["city"], "status": ["confirmed"], **query})
+
+    assert response.status_code == 400
+    assert "Enter a date between 1900-01-01 and 9000-12-31." in response.content.decode()
+    assert not AuditEntry.objects.exists()

@@ -197,6 +197,36 @@ def test_criteria_by_petition_time_window_and_name(client, carol, petition, held
     assert [s.pk for s in by_name.sample] == [held[3].pk]
 
 
+def test_a_name_pattern_of_ten_stars_matches_without_backtracking(client, carol, petition):
+    # As a regular expression, this pattern took seconds per name that did not match.
+    long_name = sign(petition, "Aaaaaaaaaaaaaaaa", "Aaaaaaaaaaaaaaaaaaaaaa", status="review")
+    client.force_login(carol)
+
+    none = preview(client, action="release", name_pattern="a*a*a*a*a*a*a*a*a*a*!")
+    every_a = preview(client, action="release", name_pattern="a*a*a*a*a*a*a*a*a*a*")
+    all_stars = preview(client, action="release", name_pattern="*" * 10)
+
+    assert none.context["preview"].count == 0
+    assert [s.pk for s in every_a.context["preview"].sample] == [long_name.pk]
+    assert [s.pk for s in all_stars.context["preview"].sample] == [long_name.pk]
+
+
+def test_percent_and_underscore_in_a_name_pattern_are_literal(client, carol, petition):
+    percent = sign(petition, "100%", "Kim", status="review")
+    underscore = sign(petition, "Ji_woo", "Kim", status="review")
+    sign(petition, "100x", "Kim", status="review")
+    sign(petition, "Jiwwoo", "Kim", status="review")
+    client.force_login(carol)
+
+    by_percent = preview(client, action="release", name_pattern="100% kim")
+    by_underscore = preview(client, action="release", name_pattern="ji_woo *")
+    by_question_mark = preview(client, action="release", name_pattern="ji?woo kim")
+
+    assert [s.pk for s in by_percent.context["preview"].sample] == [percent.pk]
+    assert [s.pk for s in by_underscore.context["preview"].sample] == [underscore.pk]
+    assert by_question_mark.context["preview"].count == 2
+
+
 def test_a_bulk_action_that_matches_nothing_says_so_and_changes_nothing(client, carol, held):
     client.force_login(carol)
 
@@ -241,6 +271,10 @@ def test_apply_refuses_when_the_matches_changed_since_the_preview(client, carol,
         ),
         ({"action": "release", "ip_hash": "not-a-hash"}, "An address hash is 32 characters"),
         ({"action": "release", "email_domain": "no domain"}, "Enter a domain such as example.org."),
+        (
+            {"action": "release", "name_pattern": "*" * 11},
+            "A name pattern can have at most 10 “*”; this one has 11.",
+        ),
     ],
 )
 def test_bad_criteria_are_refused_with_a_message(client, carol, held, query, message):
@@ -250,6 +284,27 @@ def test_bad_criteria_are_refused_with_a_message(client, carol, held, query, mes
 
     assert response.status_code == 400
     assert message in response.content.decode()
+    assert not AuditEntry.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("time_zone", "query"),
+    [
+        # Each is a valid local time whose UTC equivalent lies outside Python's dates.
+        ("Asia/Seoul", {"signed_after": "0001-01-01T00:00"}),
+        ("America/New_York", {"signed_before": "9999-12-31T23:59"}),
+    ],
+)
+def test_times_at_the_ends_of_the_calendar_are_refused_not_a_crash(
+    client, carol, held, settings, time_zone, query
+):
+    settings.TIME_ZONE = time_zone
+    client.force_login(carol)
+
+    response = preview(client, action="release", **query)
+
+    assert response.status_code == 400
+    assert "Enter a date between 1900-01-01 and 9000-12-31." in response.content.decode()
     assert not AuditEntry.objects.exists()
 
 
