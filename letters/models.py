@@ -375,6 +375,11 @@ class Letter(models.Model):
     confirmed_at = models.DateTimeField(_("email confirmed at"), null=True, blank=True)
     pdf = models.FileField(_("stored PDF"), storage=private_storage, blank=True, editable=False)
     pdf_revision = models.PositiveIntegerField(default=0, editable=False)
+    # The letter with an envelope page (``?envelope=1``), kept like ``pdf`` once asked for.
+    envelope_pdf = models.FileField(
+        _("stored PDF with envelope"), storage=private_storage, blank=True, editable=False
+    )
+    envelope_pdf_revision = models.PositiveIntegerField(default=0, editable=False)
     print_batch = models.ForeignKey(
         "PrintBatch",
         verbose_name=_("print batch"),
@@ -471,6 +476,10 @@ class Letter(models.Model):
     @property
     def pdf_is_current(self) -> bool:
         return bool(self.pdf) and self.pdf_revision == self.revision
+
+    @property
+    def envelope_pdf_is_current(self) -> bool:
+        return bool(self.envelope_pdf) and self.envelope_pdf_revision == self.revision
 
     def pdf_filename(self) -> str:
         return f"letter-{self.action.slug}-{self.target_id}.pdf"

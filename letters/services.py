@@ -465,41 +465,53 @@ def retry_delivery(*, letter: Letter, method: str) -> Letter:
     return letter
 
 
-def store_letter_pdf(*, letter_id: int) -> None:
+def store_letter_pdf(*, letter_id: int, envelope: bool = False) -> bytes | None:
     """Render a letter and keep the PDF in private storage (skipped if already current).
 
+    With ``envelope``, the letter with its envelope page, kept in ``envelope_pdf``.
     Side effects: one file written (and the previous one deleted); the letter's
-    ``pdf`` and ``pdf_revision`` updated unless it was edited meanwhile.
+    ``pdf`` and ``pdf_revision`` (or the envelope pair) updated unless it was edited
+    meanwhile. Returns the rendered PDF, or None when nothing was rendered.
     """
+    field = "envelope_pdf" if envelope else "pdf"
     letter = Letter.objects.select_related("action", "target").filter(pk=letter_id).first()
-    if letter is None or letter.pdf_is_current:
-        return
+    if letter is None or (letter.envelope_pdf_is_current if envelope else letter.pdf_is_current):
+        return None
     revision = letter.revision
     storage = private_storage()
+    pdf = render_letter(letter, envelope=envelope)
+    suffix = "-envelope" if envelope else ""
     name = storage.save(
-        f"letters/{letter.pk}-{revision}-{secrets.token_hex(8)}.pdf",
-        ContentFile(render_letter(letter)),
+        f"letters/{letter.pk}-{revision}{suffix}-{secrets.token_hex(8)}.pdf", ContentFile(pdf)
     )
     with transaction.atomic():
         current = Letter.objects.select_for_update().filter(pk=letter_id).first()
         if current is None or current.revision != revision:
             transaction.on_commit(lambda: storage.delete(name))
-            return
-        old = current.pdf.name
+            return pdf
+        old = getattr(current, field).name
         # update(), not save(): storing a file changes neither the letter nor its date.
-        Letter.objects.filter(pk=letter_id).update(pdf=name, pdf_revision=revision)
+        Letter.objects.filter(pk=letter_id).update(**{field: name, f"{field}_revision": revision})
     if old and old != name:
         storage.delete(old)
+    return pdf
 
 
-def letter_pdf_bytes(letter: Letter) -> bytes:
-    """The stored PDF if it is current, else a fresh render (pure; nothing stored)."""
-    if letter.pdf_is_current:
+def letter_pdf_bytes(letter: Letter, *, envelope: bool = False) -> bytes:
+    """The stored PDF if it is current. Otherwise the letter is rendered: the plain
+    letter freshly (its task stores it); the one with an envelope page, which no task
+    makes, is stored on this first request (see ``store_letter_pdf``)."""
+    stored = letter.envelope_pdf if envelope else letter.pdf
+    if letter.envelope_pdf_is_current if envelope else letter.pdf_is_current:
         try:
-            with letter.pdf.open("rb") as handle:
+            with stored.open("rb") as handle:
                 return handle.read()
         except FileNotFoundError:
             logger.warning("Stored PDF of letter %s is missing; rendering it again", letter.pk)
+    if envelope:
+        return store_letter_pdf(letter_id=letter.pk, envelope=True) or render_letter(
+            letter, envelope=True
+        )
     return render_letter(letter)
 
 
@@ -736,16 +748,17 @@ def mark_batch_posted(*, batch: PrintBatch) -> int:
 def erase_letters(*, supporter: Supporter) -> int:
     """Delete a supporter's letters, their PDFs and any print batch file holding them.
 
-    Side effects: letter PDFs and the merged PDFs of batches that include one of
-    these letters are deleted from storage (the batch keeps its record, without a
-    file); letters and their email rows are deleted; each action's count goes down.
+    Side effects: letter PDFs (with and without envelope page) and the merged PDFs of
+    batches that include one of these letters are deleted from storage (the batch keeps
+    its record, without a file); letters and their email rows are deleted; each
+    action's count goes down.
     """
     letters = list(supporter.letters.select_related("print_batch"))
     storage = private_storage()
     for letter in letters:
-        if letter.pdf:
-            name = letter.pdf.name
-            transaction.on_commit(lambda name=name: storage.delete(name))
+        for stored in (letter.pdf, letter.envelope_pdf):
+            if stored:
+                transaction.on_commit(lambda name=stored.name: storage.delete(name))
         batch = letter.print_batch
         if batch is not None and batch.file:
             name = batch.file.name

@@ -17,7 +17,7 @@ from lib.preview import frameable_by_this_site
 from . import services
 from .forms import DeliveryForm, LetterForm
 from .models import Letter, LetterAction
-from .pdf import letter_context, render_letter
+from .pdf import letter_context
 
 # The tokens of the letters this browser wrote or opened: holding a letter's link is
 # what lets a person see, change and send it; the session remembers the links.
@@ -203,10 +203,7 @@ def letter_detail(request, token):
 def letter_pdf(request, token):
     """The letter as PDF: shown in the private page's frame, or downloaded."""
     letter = _get_letter_for_token(token)
-    if request.GET.get("envelope") == "1":
-        pdf = render_letter(letter, envelope=True)
-    else:
-        pdf = services.letter_pdf_bytes(letter)
+    pdf = services.letter_pdf_bytes(letter, envelope=request.GET.get("envelope") == "1")
     response = HttpResponse(pdf, content_type="application/pdf")
     disposition = "attachment" if request.GET.get("download") == "1" else "inline"
     response["Content-Disposition"] = f'{disposition}; filename="{letter.pdf_filename()}"'

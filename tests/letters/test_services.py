@@ -516,12 +516,13 @@ def test_erasing_a_supporter_deletes_letters_pdfs_and_batch_files(
     Letter.objects.filter(pk=letter.pk).update(status="ready")
     with django_capture_on_commit_callbacks(execute=True):
         batch = services.start_print_batch(target=target, user=carol)
+    services.letter_pdf_bytes(Letter.objects.get(pk=letter.pk), envelope=True)
     files_before = sorted(p.name for p in private_files.rglob("*.pdf"))
 
     with django_capture_on_commit_callbacks(execute=True):
         erase_supporter(supporter=supporter)
 
-    assert len(files_before) == 2
+    assert len(files_before) == 3
     assert list(private_files.rglob("*.pdf")) == []
     assert Letter.objects.count() == 0
     assert PrintBatch.objects.get(pk=batch.pk).file.name == ""

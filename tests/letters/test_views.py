@@ -283,6 +283,23 @@ def test_a_letter_on_its_way_cannot_be_edited(client):
 
 
 @pytest.mark.django_db
+def test_the_envelope_pdf_is_rendered_once_stored_and_served_again(client, private_files):
+    letter = LetterFactory()
+    url = reverse("letters:pdf", args=[letter.token])
+
+    first = client.get(url, {"envelope": "1"})
+    letter.refresh_from_db()
+    stored = letter.envelope_pdf.name
+    second = client.get(url, {"envelope": "1"})
+
+    letter.refresh_from_db()
+    assert first.content.startswith(b"%PDF-")
+    assert (letter.envelope_pdf.name, letter.envelope_pdf_revision) == (stored, letter.revision)
+    assert (private_files / stored).read_bytes() == first.content == second.content
+    assert [p.name for p in private_files.rglob("*.pdf")] == [stored.rsplit("/", 1)[-1]]
+
+
+@pytest.mark.django_db
 def test_asking_for_email_delivery_mails_a_confirmation(client, django_capture_on_commit_callbacks):
     letter = LetterFactory()
 
