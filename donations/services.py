@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 import stripe
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -365,13 +366,15 @@ def anonymise_donations(*, supporter: Supporter) -> int:
 
     Tax law requires the financial records to be kept, so the donations, payments and
     receipt numbers stay without anyone's name or address. Side effects: the rows
-    anonymised; the Stripe payloads of their events emptied; after commit, each
+    anonymised; the Stripe payloads of their events, and of unlinked events that name
+    their email, emptied; after commit, each
     running monthly gift cancelled at Stripe (nobody is charged by a Sori that has
     forgotten them). Returns how many donations were anonymised.
     """
     from . import tasks
 
     donations = list(Donation.objects.select_for_update().filter(supporter=supporter))
+    emails = {supporter.email, *(donation.email for donation in donations)} - {""}
     now = timezone.now()
     for donation in donations:
         if donation.can_cancel:
@@ -390,5 +393,22 @@ def anonymise_donations(*, supporter: Supporter) -> int:
                 "updated_at",
             ]
         )
-    StripeEvent.objects.filter(donation__in=donations).update(payload={"erased": True})
+    # An event that never found its donation (it came first, or named a reference we do
+    # not know) is linked to nothing, yet carries the donor's name: find it by email.
+    mentions = Q(donation__in=donations)
+    for email in emails:
+        for path in EVENT_EMAIL_PATHS:
+            mentions |= Q(**{f"payload__{path}__iexact": email})
+    StripeEvent.objects.filter(mentions).update(payload={"erased": True})
     return len(donations)
+
+
+# Where a Stripe event's object holds the payer's email (Checkout Session, invoice,
+# charge and payment intent, customer).
+EVENT_EMAIL_PATHS = (
+    "data__object__customer_details__email",
+    "data__object__customer_email",
+    "data__object__receipt_email",
+    "data__object__billing_details__email",
+    "data__object__email",
+)

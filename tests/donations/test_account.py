@@ -225,6 +225,20 @@ def test_erasure_keeps_the_money_records_without_the_name_and_stops_the_gift(
     assert StripeEvent.objects.get().payload == {"erased": True}
 
 
+def test_erasure_empties_an_event_that_never_found_its_donation(alice, webhook):
+    unlinked = event("checkout_session_completed_payment")
+    unlinked["data"]["object"]["customer_details"]["email"] = "ALICE@example.org"
+    unlinked["data"]["object"]["customer_email"] = "alice@example.org"
+    someone_else = event("invoice_payment_failed")
+    webhook(unlinked)
+    webhook(someone_else)
+
+    account_services.erase_supporter(supporter=alice.supporter)
+
+    assert StripeEvent.objects.get(id=unlinked["id"]).payload == {"erased": True}
+    assert StripeEvent.objects.get(id=someone_else["id"]).payload == someone_else
+
+
 def test_events_arriving_after_erasure_keep_no_personal_data(alice, alices_monthly, webhook):
     account_services.erase_supporter(supporter=alice.supporter)
 
