@@ -454,6 +454,14 @@ CELERY_BEAT_SCHEDULE["petitions-flush-page-views"] = {
     "task": "petitions.tasks.flush_page_views",
     "schedule": 300.0,
 }
+# A signature's address hash serves moderation only (rate limits, the review queue): it
+# is blanked this many days after signing unless the signature is still held for review
+# (daily by beat; with cron instead, run `manage.py clear_ip_hashes`).
+PETITIONS_IP_HASH_DAYS = env_int("PETITIONS_IP_HASH_DAYS", 30)
+CELERY_BEAT_SCHEDULE["petitions-clear-ip-hashes"] = {
+    "task": "petitions.tasks.clear_ip_hashes",
+    "schedule": 24 * 3600.0,
+}
 # WeasyPrint logs every layout step at INFO; keep warnings and errors only.
 LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
 LOGGING["loggers"]["fontTools"] = {"level": "WARNING"}

@@ -10,7 +10,7 @@ sends a message.
 import hashlib
 from collections import Counter
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, QuerySet
@@ -524,3 +524,20 @@ def reconcile_counts(*, fix: bool = True) -> list[Drift]:
             if fix and (actual != stored or petition.shard_total):
                 counting.reset(petition_id, actual)  # also folds the shards back
     return drifts
+
+
+def clear_ip_hashes(*, now: datetime | None = None) -> int:
+    """Blank the address hash of signatures made more than PETITIONS_IP_HASH_DAYS ago.
+
+    The hash serves moderation only: rate limits look back hours, and staff compare
+    hashes while a signature is held. So a signature still held for review keeps its
+    hash until it is released or invalidated (the next run after that blanks it).
+    Side effect: ``ip_hash`` emptied on those rows. Returns how many were blanked.
+    """
+    cutoff = (now or timezone.now()) - timedelta(days=settings.PETITIONS_IP_HASH_DAYS)
+    return (
+        Signature.objects.filter(created_at__lt=cutoff)
+        .exclude(ip_hash="")
+        .exclude(status=Signature.Status.REVIEW)
+        .update(ip_hash="")
+    )

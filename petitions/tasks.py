@@ -28,3 +28,9 @@ def flush_page_views() -> int | None:
     from . import page_views
 
     return page_views.flush()
+
+
+@shared_task(ignore_result=True)
+def clear_ip_hashes() -> int:
+    """Blank address hashes past PETITIONS_IP_HASH_DAYS; run daily by beat."""
+    return services.clear_ip_hashes()
