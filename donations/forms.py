@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
+from lib.forms import EmailAddressField
 
 from . import money
 from .models import Donation
@@ -47,7 +48,7 @@ class DonationForm(forms.Form):
         max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
-    email = forms.EmailField(
+    email = EmailAddressField(
         label=_("Email"),
         max_length=254,
         help_text=_("We send your receipt here."),

@@ -6,6 +6,7 @@ from django_countries.fields import CountryField
 
 from accounts import notices
 from campaigns.models import Target
+from lib.forms import EmailAddressField
 from lib.text import contains_url, unknown_placeholders
 
 from .models import PLACEHOLDERS, Letter, LetterAction, placeholder_error
@@ -74,7 +75,7 @@ class LetterForm(forms.Form):
         max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
-    email = forms.EmailField(
+    email = EmailAddressField(
         label=_("Email address"),
         max_length=254,
         help_text=_("Never printed or shown to the official unless you allow replies."),

@@ -1,6 +1,7 @@
 """Text helpers shared by every app: email canonical forms, Markdown, names."""
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -8,6 +9,7 @@ from urllib.parse import urlsplit
 import markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
+from email_validator import EmailNotValidError, validate_email
 
 # Providers whose mailboxes ignore a "+tag" in the local part. Only these fold
 # tags away, because elsewhere "a+b@example.org" may be a different person.
@@ -33,9 +35,61 @@ GMAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
 URL_PATTERN = re.compile(r"(https?://|www\.|\b[a-z0-9-]+\.(com|net|org|io|kr|xyz|ru|cn)\b)", re.I)
 
 
+# Unicode's Default_Ignorable_Code_Point ranges (DerivedCoreProperties.txt, which
+# unicodedata does not expose): characters that render as nothing, such as the soft
+# hyphen, zero-width joiners, the word joiner, variation selectors and the byte-order
+# mark. Typed into an address they change nothing a person sees, so they are dropped.
+_DEFAULT_IGNORABLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
+EMAIL_MAX_LENGTH = 254
+
+
+class InvalidEmail(ValueError):
+    """An address that cannot be brought to one canonical form."""
+
+
 def canonical_email(address: str) -> str:
-    """The identity form of an address: trimmed and lower-cased."""
-    return address.strip().lower()
+    """The identity form of an address: one spelling for every way to write one mailbox.
+
+    Invisible (default-ignorable) characters are dropped and the text is NFKC-normalised,
+    so fullwidth letters, soft hyphens or a trailing zero-width joiner do not make a
+    second supporter. The domain becomes its IDNA (punycode) form; a quoted local part
+    loses its quotes when it means the same without them; everything is lower-cased.
+    A local part in another script (SMTPUTF8, such as Hangul) is kept.
+
+    Raises InvalidEmail for control characters, a quoted local part that needs its
+    quotes, a domain literal, or anything else that is not an address.
+    """
+    if not isinstance(address, str):
+        raise InvalidEmail("An email address must be text.")
+    text = unicodedata.normalize("NFKC", _DEFAULT_IGNORABLE.sub("", address))
+    text = _DEFAULT_IGNORABLE.sub("", text).strip()
+    if any(unicodedata.category(char) in ("Cc", "Cs") for char in text):
+        raise InvalidEmail("The email address contains control characters.")
+    try:
+        parsed = validate_email(
+            text.lower(),
+            check_deliverability=False,
+            allow_smtputf8=True,
+            allow_quoted_local=True,
+            allow_domain_literal=False,
+            allow_display_name=False,
+            allow_empty_local=False,
+        )
+    except EmailNotValidError as error:
+        raise InvalidEmail(str(error)) from error
+    # email-validator unquotes a quoted local part that is a valid dot-atom; one that
+    # keeps its quotes (spaces, "@", backslashes) has no spelling without them.
+    if parsed.local_part.startswith('"'):
+        raise InvalidEmail("The email address has a quoted local part that needs its quotes.")
+    local = unicodedata.normalize("NFKC", parsed.local_part.lower())
+    canonical = f"{local}@{parsed.ascii_domain}"
+    if len(canonical) > EMAIL_MAX_LENGTH:
+        raise InvalidEmail("The email address is too long.")
+    return canonical
 
 
 def email_key(address: str) -> str:
@@ -44,6 +98,7 @@ def email_key(address: str) -> str:
     Gmail ignores dots in the local part and treats googlemail.com as gmail.com;
     several providers deliver "name+tag@" to "name@". Two addresses with the same key
     reach the same inbox, so they are the same supporter for duplicate detection.
+    Raises InvalidEmail like canonical_email().
     """
     email = canonical_email(address)
     local, _, domain = email.rpartition("@")

@@ -11,7 +11,8 @@ from django_countries.fields import CountryField, LazyTypedChoiceField
 from accounts import notices
 from accounts.models import Supporter
 from lib.days import check_day
-from lib.text import canonical_email, contains_url
+from lib.forms import EmailAddressField
+from lib.text import contains_url
 
 from . import abuse
 from .models import Petition, Signature
@@ -57,7 +58,7 @@ class SignForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
-    email = forms.EmailField(
+    email = EmailAddressField(
         label=_("Email address"),
         max_length=254,
         help_text=_("We send you a link to confirm your signature. It is never shown."),
@@ -136,7 +137,7 @@ class SignForm(forms.Form):
         return _clean_name(self.cleaned_data["last_name"])
 
     def clean_email(self) -> str:
-        address = canonical_email(self.cleaned_data["email"])
+        address = self.cleaned_data["email"]
         if abuse.is_disposable(address):
             raise ValidationError(
                 _(
