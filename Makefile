@@ -42,9 +42,12 @@ messages: $(STAMP)
 	@$(PY) -m lib.compile_messages
 
 run: export DEBUG ?= 1
+# Links in mail (confirmations, "my data") must point at this server's port.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	@echo "Serving $(SITE_URL) (links in mail point here)"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup
