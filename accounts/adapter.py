@@ -1,9 +1,12 @@
 """How allauth treats Sori's accounts."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal.ratelimit import truncate_ip
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 from lib.forms import UNCANONICAL_EMAIL
+from lib.http import hash_ip
 from lib.text import InvalidEmail, canonical_email
 
 
@@ -20,3 +23,21 @@ class AccountAdapter(DefaultAccountAdapter):
         except InvalidEmail as error:
             raise ValidationError(UNCANONICAL_EMAIL, code="uncanonical") from error
         return super().clean_email(address)
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """A keyed hash of the client's address (``lib.http.hash_ip``), never the address.
+
+        allauth builds its rate-limit keys from this ("allauth:rl:...:ip:<this>"), and
+        those keys sit in the shared cache, where the privacy notice promises no network
+        address is kept. An IPv6 address is first cut to allauth's prefix
+        (``ALLAUTH_RATE_LIMIT_IPV6_PREFIX``), so one network still counts as one client.
+        The security notification mail, the one other user here, gets the address itself
+        from ``send_notification_mail``.
+        """
+        return hash_ip(truncate_ip(super().get_client_ip(request)))
+
+    def send_notification_mail(self, template_prefix, user, context=None, email=None) -> None:
+        # The mail tells the account holder where a change came from: their own
+        # address, sent to them and not stored, so the real one, not its hash.
+        context = {"ip": super().get_client_ip(self.request), **(context or {})}
+        super().send_notification_mail(template_prefix, user, context=context, email=email)
