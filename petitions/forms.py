@@ -306,8 +306,6 @@ class DeliveryPackForm(forms.Form):
             "standard letter, which gives the number of signatures and the petition's title."
         ),
     )
-    # A pattern is matched against every signature's name: bounded, it stays cheap.
-    MAX_STARS = 10
 
     def __init__(self, *args, petition: Petition, **kwargs):
         super().__init__(*args, **kwargs)
@@ -323,6 +321,8 @@ class BulkModerationForm(forms.Form):
     DOMAIN = re.compile(
         r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$"
     )
+    # A pattern is matched against every signature's name: bounded, it stays cheap.
+    MAX_STARS = 10
 
     action = forms.ChoiceField(
         label=_("Action"),
