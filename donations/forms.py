@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
 from lib.forms import EmailAddressField
+from lib.names import clean_name
 
 from . import money
 from .models import Donation
@@ -71,6 +72,12 @@ class DonationForm(forms.Form):
             "minimum": money.format_money(low, currency),
             "maximum": money.format_money(high, currency),
         }
+
+    def clean_first_name(self) -> str:
+        return clean_name(self.cleaned_data["first_name"])
+
+    def clean_last_name(self) -> str:
+        return clean_name(self.cleaned_data["last_name"])
 
     def clean_currency(self) -> str:
         # The page's currency, from the URL, must match what the form was built for.

@@ -7,7 +7,8 @@ from django_countries.fields import CountryField
 from accounts import notices
 from campaigns.models import Target
 from lib.forms import EmailAddressField
-from lib.text import contains_url, unknown_placeholders
+from lib.names import clean_name, looks_like_address
+from lib.text import unknown_placeholders
 
 from .models import PLACEHOLDERS, Letter, LetterAction, placeholder_error
 from .services import SenderDetails, compose_letter, resolve_language
@@ -172,20 +173,17 @@ class LetterForm(forms.Form):
     def officials(self) -> list[Target]:
         return list(self.action.targets.filter(active=True).order_by("name"))
 
-    def _no_links(self, name: str) -> str:
-        value = self.cleaned_data[name].strip()
-        if contains_url(value):
-            raise forms.ValidationError(_("Please leave web addresses out of your name and town."))
-        return value
-
     def clean_first_name(self):
-        return self._no_links("first_name")
+        return clean_name(self.cleaned_data["first_name"])
 
     def clean_last_name(self):
-        return self._no_links("last_name")
+        return clean_name(self.cleaned_data["last_name"])
 
     def clean_city(self):
-        return self._no_links("city")
+        value = self.cleaned_data["city"].strip()
+        if looks_like_address(value):
+            raise forms.ValidationError(_("Please leave web addresses out of your name and town."))
+        return value
 
     def _placeholders_known(self, name: str) -> str:
         value = self.cleaned_data.get(name, "")

@@ -32,14 +32,11 @@ PLUS_TAG_DOMAINS = frozenset(
 )
 GMAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
 
-URL_PATTERN = re.compile(r"(https?://|www\.|\b[a-z0-9-]+\.(com|net|org|io|kr|xyz|ru|cn)\b)", re.I)
-
-
 # Unicode's Default_Ignorable_Code_Point ranges (DerivedCoreProperties.txt, which
 # unicodedata does not expose): characters that render as nothing, such as the soft
 # hyphen, zero-width joiners, the word joiner, variation selectors and the byte-order
 # mark. Typed into an address they change nothing a person sees, so they are dropped.
-_DEFAULT_IGNORABLE = re.compile(
+DEFAULT_IGNORABLE = re.compile(
     "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
     "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
     "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
@@ -65,8 +62,8 @@ def canonical_email(address: str) -> str:
     """
     if not isinstance(address, str):
         raise InvalidEmail("An email address must be text.")
-    text = unicodedata.normalize("NFKC", _DEFAULT_IGNORABLE.sub("", address))
-    text = _DEFAULT_IGNORABLE.sub("", text).strip()
+    text = unicodedata.normalize("NFKC", DEFAULT_IGNORABLE.sub("", address))
+    text = DEFAULT_IGNORABLE.sub("", text).strip()
     if any(unicodedata.category(char) in ("Cc", "Cs") for char in text):
         raise InvalidEmail("The email address contains control characters.")
     try:
@@ -110,10 +107,6 @@ def email_key(address: str) -> str:
         local = local.replace(".", "")
         domain = "gmail.com"
     return f"{local}@{domain}"
-
-
-def contains_url(text: str) -> bool:
-    return bool(URL_PATTERN.search(text))
 
 
 def is_hangul(text: str) -> bool:

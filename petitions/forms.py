@@ -12,7 +12,7 @@ from accounts import notices
 from accounts.models import Supporter
 from lib.days import check_day
 from lib.forms import EmailAddressField
-from lib.text import contains_url
+from lib.names import clean_name
 
 from . import abuse
 from .models import Petition, Signature
@@ -31,16 +31,6 @@ class CountryChoiceField(LazyTypedChoiceField):
 
     def valid_value(self, value) -> bool:
         return str(value) in _country_codes()
-
-
-def _clean_name(value: str) -> str:
-    value = " ".join(value.split())
-    if "@" in value or contains_url(value):
-        raise ValidationError(
-            _("Please enter just your name, without web addresses or email addresses."),
-            code="not_a_name",
-        )
-    return value
 
 
 class SignForm(forms.Form):
@@ -131,10 +121,10 @@ class SignForm(forms.Form):
                 self.fields[name].required = True
 
     def clean_first_name(self) -> str:
-        return _clean_name(self.cleaned_data["first_name"])
+        return clean_name(self.cleaned_data["first_name"])
 
     def clean_last_name(self) -> str:
-        return _clean_name(self.cleaned_data["last_name"])
+        return clean_name(self.cleaned_data["last_name"])
 
     def clean_email(self) -> str:
         address = self.cleaned_data["email"]

@@ -206,6 +206,23 @@ def invalid(value: str) -> list[str]:
         ({"currency": "XYZ", "preset": "other", "other_amount": "5"}, {"currency": invalid("XYZ")}),
         ({"email": "not-an-email"}, {"email": ["Enter a valid email address."]}),
         ({"first_name": ""}, {"first_name": ["This field is required."]}),
+        (
+            {"last_name": "evil.c\u043em/pay"},  # Cyrillic o
+            {
+                "last_name": [
+                    "Please enter just your name, without web addresses or email addresses."
+                ]
+            },
+        ),
+        (
+            {"first_name": "Ji\u202ewoo"},
+            {
+                "first_name": [
+                    "Your name contains invisible or control characters. "
+                    "Please type it again without them."
+                ]
+            },
+        ),
     ],
 )
 def test_other_bad_input_creates_nothing(client, stripe_fake, changes, errors):

@@ -120,6 +120,32 @@ def test_over_long_paragraph_is_refused_with_the_limit_and_saves_nothing(client,
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        (
+            "first_name",
+            "bit.ly/3abc",
+            "Please enter just your name, without web addresses or email addresses.",
+        ),
+        (
+            "last_name",
+            "Kim\u202e",
+            "Your name contains invisible or control characters. "
+            "Please type it again without them.",
+        ),
+        ("city", "evil.c\u043em", "Please leave web addresses out of your name and town."),
+    ],
+)
+def test_names_and_towns_that_are_not_are_refused(client, action, field, value, message):
+    response = client.post(action.get_absolute_url(), {**FORM, field: value})
+
+    assert response.status_code == 400
+    assert response.context["form"].errors[field] == [message]
+    assert Letter.objects.count() == 0
+
+
+@pytest.mark.django_db
 def test_missing_consent_is_refused(client, action):
     response = client.post(action.get_absolute_url(), {**FORM, "consent": ""})
 

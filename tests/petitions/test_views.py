@@ -30,6 +30,7 @@ DISPOSABLE = (
     "Please use an address you keep."
 )
 NOT_A_NAME = "Please enter just your name, without web addresses or email addresses."
+INVISIBLE = "Your name contains invisible or control characters. Please type it again without them."
 
 
 @pytest.fixture
@@ -367,6 +368,11 @@ def test_thanks_page_of_a_draft_is_not_found(client, campaign):
             "first_name",
             NOT_A_NAME,
         ),
+        ({"last_name": "bit.ly/3abc"}, "last_name", NOT_A_NAME),
+        ({"first_name": "evil.c\u043em"}, "first_name", NOT_A_NAME),  # Cyrillic o
+        ({"first_name": "\uff45\uff56\uff49\uff4c.\uff43\uff4f\uff4d"}, "first_name", NOT_A_NAME),
+        ({"first_name": "Ji\u202ewoo"}, "first_name", INVISIBLE),
+        ({"last_name": "\u3164"}, "last_name", INVISIBLE),
         ({"email": "not-an-email"}, "email", "Enter a valid email address."),
         (
             {"email": "a" * 250 + "@example.org"},
