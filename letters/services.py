@@ -347,8 +347,12 @@ def request_delivery(
         url = settings.SITE_URL + reverse(
             "letters:confirm", args=[make_confirm_token(letter, method)]
         )
+        # Anyone can type anyone's address, so until its owner confirms, the mail
+        # carries nothing the writer chose (subject, words, name): only the action and
+        # the official, which are ours. The letter itself stays out of the context.
         context = {
-            "letter": letter,
+            "action": letter.action.title,
+            "official": letter.target.display_name(language),
             "url": url,
             "method": method,
             "days": settings.LETTERS_CONFIRM_MAX_AGE_DAYS,

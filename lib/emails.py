@@ -9,7 +9,8 @@ from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
 
@@ -24,11 +25,19 @@ def render_templated(
         **context,
     }
     with translation.override(language or settings.LANGUAGE_CODE):
-        subject = render_to_string(f"emails/{name}_subject.txt", context)
-        text = render_to_string(f"emails/{name}_message.txt", context)
+        subject = _render_plain(f"emails/{name}_subject.txt", context)
+        text = _render_plain(f"emails/{name}_message.txt", context)
         html = render_to_string(f"emails/{name}_message.html", context)
+    # One line: a line break in a header would start a header of the sender's choosing.
     subject = " ".join(subject.split())
     return subject, text, html
+
+
+def _render_plain(template_name: str, context: dict) -> str:
+    """A plain-text template, not HTML-escaped: "Workers' rights & pay", never
+    "Workers&#x27; rights &amp; pay". Only the HTML part needs escaping."""
+    template = get_template(template_name).template
+    return template.render(Context(context, autoescape=False))
 
 
 def build_templated(

@@ -9,11 +9,12 @@ from .models import Signature
 
 
 def _context(signature: Signature) -> dict:
+    # No name: it was typed on a form, and anyone can type anyone's address. Mail to an
+    # address whose owner has not confirmed it carries nothing a stranger chose.
     petition = signature.petition
     return {
         "petition": petition,
         "petition_url": settings.SITE_URL + petition.get_absolute_url(),
-        "first_name": signature.first_name,
         "signed_at": signature.created_at,
         "withdraw_url": tokens.withdraw_url(signature),
     }

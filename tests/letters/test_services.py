@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -218,6 +219,54 @@ def test_request_delivery_mails_a_confirmation_link_and_sends_nothing_yet(
     assert message.subject == f"Confirm: email your letter to {letter.target.name}"
     assert "/letters/confirm/" in message.body
     assert LetterDelivery.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_confirmation_mail_names_action_and_official_but_nothing_the_writer_typed(
+    django_capture_on_commit_callbacks,
+):
+    target = TargetFactory(name="Minister of Labour & Employment")
+    letter = LetterFactory(
+        action=LetterActionFactory(title="Workers' rights", targets=[target]),
+        first_name="Cheap pills",
+        last_name="Buy now",
+        subject="You won a prize: reply with your bank details",
+        body="Send money.",
+        personal_paragraph="Call 010-0000-0000.",
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_delivery(letter=letter, method="post")
+
+    [message] = mail.outbox
+    html = message.alternatives[0][0]
+    link = re.search(r"http://testserver/letters/confirm/\S+/", message.body).group(0)
+    assert message.subject == "Confirm: post your letter to Minister of Labour & Employment"
+    assert message.body == (
+        "Hello,\n\n"
+        "You asked us to print your letter for “Workers' rights” and post it to "
+        "Minister of Labour & Employment.\n\n"
+        "Open this link and press the button to confirm (the link works for 7 days):\n"
+        f"{link}\n\n"
+        "If you did not write this letter, ignore this email: nothing is sent without your "
+        "confirmation.\n\n"
+        "Sori Human Rights Network\n\n"
+    )
+    assert "Workers&#x27; rights" in html and "Labour &amp; Employment" in html
+    for typed in ("Cheap pills", "Buy now", "prize", "Send money", "010-0000-0000"):
+        assert typed not in message.body
+        assert typed not in html
+
+
+@pytest.mark.django_db
+def test_official_email_subject_is_the_writers_subject_unescaped_on_one_line():
+    letter = LetterFactory(subject="Workers' rights & <fair pay>\r\nBcc: everyone@example.org")
+
+    message = services.build_official_email(letter, to="minister@officials.example", pdf=b"%PDF")
+
+    assert message.subject == "Workers' rights & <fair pay> Bcc: everyone@example.org"
+    assert message.bcc == []
+    assert "Bcc" not in message.message()
 
 
 @pytest.mark.django_db

@@ -91,17 +91,21 @@ def test_sign_petition_sends_the_confirmation_email_after_commit(petition, sign)
     assert "http://testserver/petitions/withdraw/" in message.body
 
 
-def test_confirmation_email_shows_names_and_titles_as_written_and_escapes_html(campaign, sign):
+def test_confirmation_email_greets_without_the_typed_name_and_escapes_the_title(campaign, sign):
     petition = PetitionFactory(campaign=campaign, title="Workers' rights <now>")
 
-    sign(petition, first_name="O'Brien <b>")
+    sign(petition, first_name="Cheap pills", last_name="Buy now")
 
     message = mail.outbox[0]
     html = message.alternatives[0][0]
     assert message.subject == "Please confirm your signature: Workers' rights <now>"
-    assert message.body.startswith("Hello O'Brien <b>,")
-    assert "Hello O&#x27;Brien &lt;b&gt;," in html
-    assert "<b>," not in html
+    assert message.body.startswith(
+        "Hello,\n\nThank you for signing “Workers' rights <now>”. Your signature"
+    )
+    assert "<p>Hello,</p>\n<p>Thank you for signing “Workers&#x27; rights &lt;now&gt;”." in html
+    for typed in ("Cheap pills", "Buy now"):
+        assert typed not in message.body
+        assert typed not in html
 
 
 def test_sign_petition_with_updates_ticked_records_both_consents(petition, sign):
@@ -237,6 +241,8 @@ def test_repeat_signer_is_never_stored_twice(petition, first, again, sign):
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject == "You have already signed: Free them now"
     assert mail.outbox[0].to == [Supporter.objects.get().email]
+    assert mail.outbox[0].body.startswith("Hello,\n\nSomeone, we hope you, just tried to sign")
+    assert "<p>Hello,</p>" in mail.outbox[0].alternatives[0][0]
 
 
 def test_plus_tag_at_an_unknown_provider_is_a_different_person(petition, sign):
