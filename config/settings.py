@@ -393,6 +393,11 @@ PETITIONS_RATE_LIMITS = {
 PETITIONS_CHALLENGE = env_bool("PETITIONS_CHALLENGE", True)
 PETITIONS_CHALLENGE_MAX_NUMBER = env_int("PETITIONS_CHALLENGE_MAX_NUMBER", 50_000)
 PETITIONS_CHALLENGE_HMAC_KEY = env_str("PETITIONS_CHALLENGE_HMAC_KEY")  # default: from SECRET_KEY
+# Confirmation and "already signed" mail: at most this many a day to one address, and
+# asked for by one client address; over a cap the mail is skipped (a fresh link can be
+# asked for later).
+PETITIONS_MAIL_PER_ADDRESS_PER_DAY = env_int("PETITIONS_MAIL_PER_ADDRESS_PER_DAY", 3)
+PETITIONS_MAIL_PER_CLIENT_PER_DAY = env_int("PETITIONS_MAIL_PER_CLIENT_PER_DAY", 50)
 # How long the shared copy of a petition page (and its counter) may be served: the
 # count and recent signers on it are at most this many seconds old. 0: no caching.
 PETITIONS_PAGE_CACHE_SECONDS = env_int("PETITIONS_PAGE_CACHE_SECONDS", 10)
@@ -462,6 +467,12 @@ PETITIONS_IP_HASH_DAYS = env_int("PETITIONS_IP_HASH_DAYS", 30)
 CELERY_BEAT_SCHEDULE["petitions-clear-ip-hashes"] = {
     "task": "petitions.tasks.clear_ip_hashes",
     "schedule": 24 * 3600.0,
+}
+# Anonymous sign forms are stored and signed by a task; this sweep signs any whose task
+# never ran (with cron instead of beat, run `manage.py process_signature_requests`).
+CELERY_BEAT_SCHEDULE["petitions-process-signature-requests"] = {
+    "task": "petitions.tasks.process_stale_signature_requests",
+    "schedule": 60.0,
 }
 # WeasyPrint logs every layout step at INFO; keep warnings and errors only.
 LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}

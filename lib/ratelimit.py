@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 
 from lib.cache import incr_counters
 
@@ -36,6 +37,10 @@ def subject_hash(value: str) -> str:
     return hashlib.blake2b(key, digest_size=12).hexdigest()
 
 
+def _key(prefix: str, subject: str, limit: Limit, now: float) -> str:
+    return f"{prefix}:{subject}:{limit.seconds}:{int(now // limit.seconds)}"
+
+
 def hit(checks: list[tuple[str, Limit]], *, prefix: str = "rate") -> list[bool]:
     """Count one hit for each ``(subject, limit)``; for each, True while within its limit.
 
@@ -45,10 +50,7 @@ def hit(checks: list[tuple[str, Limit]], *, prefix: str = "rate") -> list[bool]:
     now = time.time()
     active = [(subject, limit) for subject, limit in checks if limit.active]
     totals = incr_counters(
-        [
-            (f"{prefix}:{subject}:{limit.seconds}:{int(now // limit.seconds)}", limit.seconds + 1)
-            for subject, limit in active
-        ]
+        [(_key(prefix, subject, limit, now), limit.seconds + 1) for subject, limit in active]
     )
     verdicts = iter(total <= limit.count for (_, limit), total in zip(active, totals, strict=True))
     return [next(verdicts) if limit.active else True for _, limit in checks]
@@ -57,3 +59,10 @@ def hit(checks: list[tuple[str, Limit]], *, prefix: str = "rate") -> list[bool]:
 def allow(subject: str, limit: Limit, *, prefix: str = "rate") -> bool:
     """Count one hit for ``subject``; False once it is over ``limit``."""
     return hit([(subject, limit)], prefix=prefix)[0]
+
+
+def current(subject: str, limit: Limit, *, prefix: str = "rate") -> int:
+    """How many hits ``subject`` has in ``limit``'s current window, counting none."""
+    if not limit.active:
+        return 0
+    return cache.get(_key(prefix, subject, limit, time.time()), 0)

@@ -10,18 +10,18 @@ import base64
 import hashlib
 import json
 import re
-import time
 from datetime import timedelta
 
-from altcha import create_challenge_v1, verify_solution_v1
+from altcha import create_challenge_v1, extract_params_v1, verify_solution_v1
 from disposable_email_domains import blocklist
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone
 
-from lib.cache import incr_counters
+from lib import ratelimit
 from lib.http import client_ip, hash_ip
+from lib.ratelimit import Limit
 
 from .models import Signature
 
@@ -46,51 +46,48 @@ def is_disposable(address: str) -> bool:
     return any(".".join(labels[i:]) in blocklist for i in range(len(labels) - 1))
 
 
-# Rate limits: fixed windows counted in the shared cache (Redis in production, so every
-# worker sees the same counts). A window allows up to twice its rate across a boundary,
-# which is fine for telling a person from a flood.
+# Rate limits count in ``lib.ratelimit``, the one limiter. The per-client-address limit
+# is counted on every attempt as the request arrives. The petition-wide limit counts only
+# attempts that passed every request-side check and would add a new signature (counted at
+# processing time, ``services.sign_petition``): otherwise one client posting again and
+# again, or re-posting an address that has signed, could push the petition over its limit
+# and have every genuine signer held.
+
+_IP_LIMITS = ("ip_burst", "ip_sustained")
+_PETITION_LIMITS = ("petition_burst", "petition_sustained")
+# Under a surge the challenge gets this much harder (for everyone) before anyone is held.
+SURGE_DIFFICULTY = 10
+# A surge: the petition's new signatures in a window above this share of its limit.
+SURGE_SHARE = 0.5
 
 
-def _counts(windows: list[tuple[str, int]]) -> list[int]:
-    """Count one attempt in each ``(subject, seconds)`` window; the totals so far."""
-    now = time.time()
-    counters = [
-        (f"petitions:rate:{subject}:{seconds}:{int(now // seconds)}", seconds + 1)
-        for subject, seconds in windows
-    ]
-    return incr_counters(counters)  # one round trip on Redis
+def _limits(names: tuple[str, ...]) -> list[Limit]:
+    configured = settings.PETITIONS_RATE_LIMITS
+    return [Limit(*configured[name]) for name in names if configured.get(name)]
 
 
-def allow(subject: str, limit: int, seconds: int) -> bool:
-    """Count one attempt for ``subject``; False once it exceeds ``limit`` per ``seconds``."""
-    return _counts([(subject, seconds)])[0] <= limit
-
-
-def rate_limit_reason(*, ip_hash: str, petition_id: int) -> str:
-    """Count a sign attempt against every configured limit; the review reason if over one.
-
-    All counters advance on every attempt, so a sustained flood is seen even while its
-    bursts are being held.
-    """
-    limits = settings.PETITIONS_RATE_LIMITS
-    checks = [
-        ("ip_burst", f"ip:{ip_hash}", Signature.ReviewReason.RATE_IP),
-        ("ip_sustained", f"ip:{ip_hash}", Signature.ReviewReason.RATE_IP),
-        ("petition_burst", f"petition:{petition_id}", Signature.ReviewReason.RATE_PETITION),
-        ("petition_sustained", f"petition:{petition_id}", Signature.ReviewReason.RATE_PETITION),
-    ]
-    active = [
-        (limits[name], subject, why)
-        for name, subject, why in checks
-        if limits.get(name) and (ip_hash or not subject.startswith("ip:"))
-    ]
-    if not active:
+def client_rate_reason(*, ip_hash: str) -> str:
+    """Count a sign attempt from a client address; ``rate_ip`` once it is over a limit."""
+    if not ip_hash:
         return ""
-    totals = _counts([(subject, seconds) for (_, seconds), subject, _ in active])
-    for ((limit, _), _, why), total in zip(active, totals, strict=True):
-        if total > limit:
-            return why
-    return ""
+    verdicts = ratelimit.hit([(f"petitions:ip:{ip_hash}", limit) for limit in _limits(_IP_LIMITS)])
+    return "" if all(verdicts) else Signature.ReviewReason.RATE_IP
+
+
+def petition_rate_reason(*, petition_id: int) -> str:
+    """Count a new signature on a petition; ``rate_petition`` once it is over a limit."""
+    subject = f"petitions:petition:{petition_id}"
+    verdicts = ratelimit.hit([(subject, limit) for limit in _limits(_PETITION_LIMITS)])
+    return "" if all(verdicts) else Signature.ReviewReason.RATE_PETITION
+
+
+def petition_under_surge(petition_id: int) -> bool:
+    """New signatures on the petition are above ``SURGE_SHARE`` of a limit (nothing counted)."""
+    subject = f"petitions:petition:{petition_id}"
+    return any(
+        ratelimit.current(subject, limit) > limit.count * SURGE_SHARE
+        for limit in _limits(_PETITION_LIMITS)
+    )
 
 
 # The proof-of-work challenge (ALTCHA, protocol v1: find n with SHA-256(salt + n) equal
@@ -105,25 +102,37 @@ def _challenge_key() -> str:
     return hashlib.sha256(f"sori.petitions.challenge:{settings.SECRET_KEY}".encode()).hexdigest()
 
 
-def new_challenge() -> dict:
+def new_challenge(*, petition_id: int) -> dict:
+    """A challenge for signing one petition; ``SURGE_DIFFICULTY`` times harder in a surge.
+
+    The petition is in the signed salt, so a challenge fetched for a quiet petition (an
+    easy one) cannot be spent on one under a surge.
+    """
+    max_number = settings.PETITIONS_CHALLENGE_MAX_NUMBER
+    if petition_under_surge(petition_id):
+        max_number *= SURGE_DIFFICULTY
     challenge = create_challenge_v1(
         hmac_key=_challenge_key(),
-        max_number=settings.PETITIONS_CHALLENGE_MAX_NUMBER,
+        max_number=max_number,
         expires=timezone.now() + CHALLENGE_TTL,
+        params={"petition": str(petition_id)},
     )
     return challenge.to_dict()
 
 
-def verify_challenge(payload: str) -> bool:
-    """A solved, unexpired, signed challenge that has not been used before."""
+def verify_challenge(payload: str, *, petition_id: int) -> bool:
+    """A solved, unexpired challenge, signed by us for this petition, not used before."""
     if not payload or len(payload) > 2000:
         return False
     try:
         valid, _error = verify_solution_v1(payload, _challenge_key(), check_expires=True)
-        signature = json.loads(base64.b64decode(payload))["signature"]
+        decoded = json.loads(base64.b64decode(payload))
+        signature = decoded["signature"]
     except (ValueError, TypeError, KeyError, AttributeError):
         return False
     if not valid or not isinstance(signature, str):
+        return False
+    if extract_params_v1(decoded).get("petition") != [str(petition_id)]:
         return False
     timeout = int(CHALLENGE_TTL.total_seconds()) + 60
     return cache.add(f"petitions:challenge-used:{signature}", 1, timeout=timeout)

@@ -105,6 +105,13 @@ class Petition(models.Model):
     count_updated_at = models.DateTimeField(_("count changed"), null=True, editable=False)
     position = models.PositiveIntegerField(_("position"), default=0)
     published_at = models.DateTimeField(_("first opened"), null=True, blank=True, editable=False)
+    # The last resort against a flood: genuine-looking signatures held because the
+    # petition as a whole was over its rate limit. Kept in the database (not the cache)
+    # so the manager dashboard can say it happened long after the counters expired.
+    flood_held_at = models.DateTimeField(
+        _("first held for a surge"), null=True, blank=True, editable=False
+    )
+    flood_held_count = models.PositiveIntegerField(_("held for a surge"), default=0, editable=False)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -370,6 +377,16 @@ class Signature(models.Model):
         Status.INVALIDATED: {Status.PENDING, Status.CONFIRMED, Status.REVIEW},
     }
     COUNTED = frozenset({Status.CONFIRMED})
+    # Held by the sign form's defences, not by staff: such a signature was never mailed
+    # (Sori must not mail an address a bot typed); releasing it sends the confirmation.
+    ABUSE_REASONS = frozenset(
+        {
+            ReviewReason.RATE_IP,
+            ReviewReason.RATE_PETITION,
+            ReviewReason.HONEYPOT,
+            ReviewReason.CHALLENGE,
+        }
+    )
 
     # No index of its own: the unique (petition, supporter) and signature_listing indexes
     # both begin with the petition. One index fewer to update on every signature.
@@ -465,6 +482,41 @@ class Signature(models.Model):
         if self.confirmed_at is not None or not self.petition.requires_confirmation:
             return self.Status.CONFIRMED
         return self.Status.PENDING
+
+
+class SignatureRequest(models.Model):
+    """A sign form as it arrived, waiting for ``services.process_signature_request``.
+
+    Anonymous signing writes this one row in the request and does the rest in a task,
+    so the request does the same work whether or not the address has signed before: a
+    stranger cannot tell from the answer's timing. The row is deleted when processed.
+    """
+
+    petition = models.ForeignKey(
+        Petition,
+        verbose_name=_("petition"),
+        on_delete=models.CASCADE,
+        related_name="signature_requests",
+    )
+    # The validated form (``SignForm.signature_fields``): keyword arguments of sign_petition.
+    data = models.JSONField(_("form"))
+    ip_hash = models.CharField(_("address hash"), max_length=32, blank=True)
+    review_reason = models.CharField(
+        _("reason for review"), max_length=16, choices=Signature.ReviewReason.choices, blank=True
+    )
+    language = models.CharField(_("language"), max_length=8)
+    # lib.text.email_key of the address: erasing a supporter deletes their waiting rows.
+    email_key = models.CharField(_("mailbox key"), max_length=254, db_index=True)
+    created_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+
+    class Meta:
+        verbose_name = _("signature request")
+        verbose_name_plural = _("signature requests")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id} at {self.created_at:%Y-%m-%d %H:%M:%S}"
 
 
 # Staff: moderation and delivery packs (issue 5, staff part) --------------------------

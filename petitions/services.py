@@ -7,27 +7,38 @@ checks. Mail is sent by tasks scheduled after commit, so a rolled-back signature
 sends a message.
 """
 
+import contextlib
 import hashlib
+import logging
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import DateTimeField, F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts import notices
 from accounts.models import ConsentRecord, Supporter
 from accounts.services import record_consent
+from lib import ratelimit
 from lib.states import check_transition
 from lib.text import canonical_email, email_key
 
-from . import counting, emails, tasks
-from .models import Petition, Signature
+from . import abuse, counting, emails, tasks
+from .models import Petition, Signature, SignatureRequest
+
+logger = logging.getLogger(__name__)
 
 REPEAT_MAIL_INTERVAL = timedelta(days=1)
 BULK_CHUNK = 500
+MAIL_CAP_SECONDS = 24 * 60 * 60
+# The sweep signs stored forms older than this (their task should have run by then) and
+# leaves one that failed REQUEST_MAX_ATTEMPTS times to staff (and logs it).
+REQUEST_SWEEP_SECONDS = 60
+REQUEST_MAX_ATTEMPTS = 5
 
 
 class PetitionNotOpen(Exception):
@@ -152,8 +163,9 @@ def sign_petition(
 
     ``verified_supporter`` is the signed-in person's supporter when their account's
     address is verified: ``email`` must then be theirs, and the signature is confirmed
-    at once. ``review_reason`` (rate limit, honeypot, failed challenge) holds the new
-    signature in review, uncounted.
+    at once. ``review_reason`` (client rate limit, honeypot, failed challenge) holds the
+    new signature in review, uncounted. A new signature with no such reason counts
+    toward the petition-wide rate limit, and is held (``rate_petition``) over it.
 
     Side effects, all in one transaction:
     - a Supporter for the address unless the mailbox has one (blank details filled in);
@@ -162,11 +174,13 @@ def sign_petition(
       confirmation), in review (``review_reason``), else pending;
     - ConsentRecords: the petition notice (always) and updates (when ticked);
     - the count goes up by one when the signature counts (milestones stamped);
-    - after commit: the confirmation email for a signature that needs one (none for a
-      honeypot hit).
+    - after commit: the confirmation email for a signature that needs one, unless it
+      is held (a held signature is mailed when staff release it); a signature held for
+      the petition-wide limit is added to the petition's surge record.
     A repeat (the same mailbox signed already) stores nothing new; after commit the
-    owner is mailed "you have already signed" (at most once a day). A verified
-    supporter repeating confirms their own waiting signature instead.
+    owner is mailed "you have already signed" (at most once a day), unless the attempt
+    tripped a defence. A verified supporter repeating confirms their own waiting
+    signature instead. Mail is capped per address and per client (``ip_hash``) a day.
 
     ``petition`` may be a cached copy: what decides whether and how it takes the
     signature (status, times, confirmation, the campaign's status) is read again inside
@@ -209,7 +223,19 @@ def _sign(
         raise PetitionNotOpen(petition.slug)
     existing = _signature_of_mailbox(known, petition)
     if existing is not None:
-        return _repeat(existing, verified=verified_supporter is not None)
+        return _repeat(
+            existing,
+            verified=verified_supporter is not None,
+            ip_hash=ip_hash,
+            mail=not review_reason,
+        )
+    # Only now, for a new signature that passed the request's checks, does the attempt
+    # count toward the petition-wide limit: repeats and already-held attempts must not
+    # push the petition into holding genuine signers.
+    surge = False
+    if not review_reason:
+        review_reason = abuse.petition_rate_reason(petition_id=petition.pk)
+        surge = bool(review_reason)
 
     details = {"first_name": first_name, "last_name": last_name, "country": country}
     if verified_supporter is not None:
@@ -274,18 +300,31 @@ def _sign(
     # Last statement before commit: the petition row stays locked for the shortest time.
     if signature.is_counted:
         counting.add(petition.pk, +1)
-    if signature.needs_email_confirmation and review_reason != Signature.ReviewReason.HONEYPOT:
+    if signature.needs_email_confirmation and not review_reason:
+        # Held signatures get no mail: the address may be a stranger's, typed by a bot.
         pk = signature.pk
-        transaction.on_commit(lambda: tasks.send_confirmation.delay(pk), robust=True)
+        transaction.on_commit(lambda: tasks.send_confirmation.delay(pk, ip_hash), robust=True)
+    if surge:
+        petition_id = petition.pk
+        transaction.on_commit(lambda: _record_surge_hold(petition_id, now), robust=True)
     return SignResult(signature=signature, created=True)
 
 
-def _repeat(existing: Signature, *, verified: bool) -> SignResult:
+def _record_surge_hold(petition_id: int, now) -> None:
+    """Note on the petition that a signature was held for a surge (after commit, so the
+    petition row is not locked for the whole signing transaction)."""
+    Petition.objects.filter(pk=petition_id).update(
+        flood_held_at=Coalesce("flood_held_at", Value(now, output_field=DateTimeField())),
+        flood_held_count=F("flood_held_count") + 1,
+    )
+
+
+def _repeat(existing: Signature, *, verified: bool, ip_hash: str, mail: bool) -> SignResult:
     if verified and existing.needs_email_confirmation:
         _confirm(existing)
-    else:
+    elif mail:
         pk = existing.pk
-        transaction.on_commit(lambda: tasks.notify_repeat_signer.delay(pk), robust=True)
+        transaction.on_commit(lambda: tasks.notify_repeat_signer.delay(pk, ip_hash), robust=True)
     return SignResult(signature=existing, created=False)
 
 
@@ -326,11 +365,15 @@ def change_signature_status(*, signature: Signature, status: str, reason: str = 
 
     Side effects: the signature row (``confirmed_at`` stamped on the first move to
     confirmed; ``review_reason`` set when moving to review); the petition's count
-    changes by one when the move crosses between counted and uncounted statuses.
+    changes by one when the move crosses between counted and uncounted statuses; after
+    commit, the confirmation email when a signature the sign form's defences held (and
+    so never mailed) is released to pending.
     Raises ``lib.states.TransitionNotAllowed`` for a move the map does not allow.
     """
     current = Signature.objects.select_for_update().get(pk=signature.pk)
     previous = current.status
+    if _released_unmailed(previous, current.review_reason, status):
+        _send_confirmations_after_commit([current.pk])
     check_transition(Signature.TRANSITIONS, previous, status)
     fields = ["status"]
     current.status = status
@@ -353,15 +396,18 @@ def change_signature_statuses(*, signatures: QuerySet, status: str, reason: str 
     """Move many signatures to ``status`` at once (moderation: release, invalidate, undo).
 
     Signatures whose current status cannot move to ``status`` are left alone. Side
-    effects as in ``change_signature_status``, with one count update per petition.
-    Returns how many signatures moved.
+    effects as in ``change_signature_status`` (release mail included), with one count
+    update per petition. Returns how many signatures moved.
     """
     rows = list(
         Signature.objects.filter(pk__in=signatures.values("pk"))
         .select_for_update()
-        .values_list("pk", "petition_id", "status")
+        .values_list("pk", "petition_id", "status", "review_reason")
     )
-    movable = [row for row in rows if status in Signature.TRANSITIONS[row[2]]]
+    _send_confirmations_after_commit(
+        [pk for pk, _, previous, reason in rows if _released_unmailed(previous, reason, status)]
+    )
+    movable = [row[:3] for row in rows if status in Signature.TRANSITIONS[row[2]]]
     deltas: Counter[int] = Counter()
     now = timezone.now()
     for start in range(0, len(movable), BULK_CHUNK):
@@ -415,8 +461,11 @@ def erase_signatures(*, supporter: Supporter) -> int:
     """Delete every signature of a supporter (the right to erasure), counts kept exact.
 
     Side effects: the rows are deleted; each petition's count goes down by the number
-    of counted signatures removed. Returns how many signatures were deleted.
+    of counted signatures removed; sign forms of the mailbox still waiting to be
+    processed (``SignatureRequest``) are deleted too. Returns how many signatures were
+    deleted.
     """
+    SignatureRequest.objects.filter(email_key=email_key(supporter.email)).delete()
     rows = list(
         Signature.objects.filter(supporter=supporter)
         .select_for_update()
@@ -432,6 +481,21 @@ def erase_signatures(*, supporter: Supporter) -> int:
     for petition_id, removed in sorted(deltas.items()):
         counting.add(petition_id, -removed)
     return len(rows)
+
+
+def _released_unmailed(previous: str, reason: str, status: str) -> bool:
+    """A move that releases a signature held by the sign form's defences to pending."""
+    return (
+        previous == Signature.Status.REVIEW
+        and reason in Signature.ABUSE_REASONS
+        and status == Signature.Status.PENDING
+    )
+
+
+def _send_confirmations_after_commit(pks: list[int]) -> None:
+    # No client address: staff released them, the client who posted is not asking.
+    for pk in pks:
+        transaction.on_commit(lambda pk=pk: tasks.send_confirmation.delay(pk), robust=True)
 
 
 def forget_delivery_packs(*, listing) -> int:
@@ -466,28 +530,62 @@ def forget_delivery_packs(*, listing) -> int:
     return len(packs)
 
 
-def resend_confirmation(*, signature: Signature) -> None:
-    """Mail a fresh confirmation link (after commit) if the signature still needs one."""
+def resend_confirmation(*, signature: Signature, ip_hash: str = "") -> None:
+    """Mail a fresh confirmation link (after commit) if the signature still needs one.
+
+    ``ip_hash`` is the client asking, for the per-client mail cap.
+    """
     if signature.needs_email_confirmation:
         pk = signature.pk
-        transaction.on_commit(lambda: tasks.send_confirmation.delay(pk), robust=True)
+        transaction.on_commit(lambda: tasks.send_confirmation.delay(pk, ip_hash), robust=True)
 
 
-def send_confirmation_email(*, signature_id: int) -> bool:
-    """Send the confirmation email if the signature still exists and still needs it."""
+def _mail_allowed(*, address: str, ip_hash: str) -> bool:
+    """Count one petition mail to ``address`` asked for by client ``ip_hash``; False over
+    a cap (``PETITIONS_MAIL_PER_ADDRESS_PER_DAY``, ``PETITIONS_MAIL_PER_CLIENT_PER_DAY``).
+
+    Anyone can type anyone's address into a sign form: without a cap Sori would mail
+    strangers as often as someone asked it to. The cache never sees the address, only
+    a keyed hash of its mailbox.
+    """
+    checks = [
+        (
+            f"petitions:mail-to:{ratelimit.subject_hash(email_key(address))}",
+            ratelimit.Limit(settings.PETITIONS_MAIL_PER_ADDRESS_PER_DAY, MAIL_CAP_SECONDS),
+        )
+    ]
+    if ip_hash:
+        checks.append(
+            (
+                f"petitions:mail-from:{ip_hash}",
+                ratelimit.Limit(settings.PETITIONS_MAIL_PER_CLIENT_PER_DAY, MAIL_CAP_SECONDS),
+            )
+        )
+    return all(ratelimit.hit(checks))
+
+
+def send_confirmation_email(*, signature_id: int, ip_hash: str = "") -> bool:
+    """Send the confirmation email if the signature still exists and still needs it.
+
+    Skipped over the mail caps (``_mail_allowed``): the signature stays pending, and its
+    signer can ask for a fresh link later. Returns whether a message was sent.
+    """
     signature = (
         Signature.objects.select_related("petition", "supporter").filter(pk=signature_id).first()
     )
     if signature is None or not signature.needs_email_confirmation:
         return False
+    if not _mail_allowed(address=signature.supporter.email, ip_hash=ip_hash):
+        return False
     emails.send_confirmation(signature)
     return True
 
 
-def notify_repeat_signer(*, signature_id: int) -> bool:
+def notify_repeat_signer(*, signature_id: int, ip_hash: str = "") -> bool:
     """Mail "you have already signed" unless this signature's owner had one in the last day.
 
     The conditional UPDATE claims the day's message, so concurrent repeats send one.
+    Skipped (the day's message claimed all the same) over the mail caps.
     """
     now = timezone.now()
     due = Q(repeat_mailed_at__isnull=True) | Q(repeat_mailed_at__lte=now - REPEAT_MAIL_INTERVAL)
@@ -495,8 +593,100 @@ def notify_repeat_signer(*, signature_id: int) -> bool:
     if not claimed:
         return False
     signature = Signature.objects.select_related("petition", "supporter").get(pk=signature_id)
+    if not _mail_allowed(address=signature.supporter.email, ip_hash=ip_hash):
+        return False
     emails.send_already_signed(signature)
     return True
+
+
+# Anonymous signing in two steps: the request stores the form, a task signs. ----------
+
+
+def _check_open(petition: Petition) -> None:
+    """Read ``petition``'s signing state again (it may be a cached copy); raise
+    PetitionNotOpen unless it takes signatures now."""
+    state = Petition.objects.filter(pk=petition.pk).order_by().values_list(*_SIGNING_STATE)
+    _set_signing_state(petition, state.first())
+    if not petition.is_open:
+        raise PetitionNotOpen(petition.slug)
+
+
+@transaction.atomic
+def request_signature(
+    *, petition: Petition, fields: dict, ip_hash: str, language: str, review_reason: str
+) -> SignatureRequest:
+    """Take an anonymous sign form: store it and have a task sign (``sign_petition``).
+
+    ``fields`` are the validated form's ``signature_fields()``; ``review_reason`` the
+    request-side defences' verdict (client rate limit, honeypot, challenge). Everything
+    that depends on whether the address has signed before (Supporter, Signature,
+    consent, mail) happens in the task, so this does the same work for every address
+    and its timing tells nobody who has signed.
+
+    Side effects: one SignatureRequest row; after commit, the task
+    ``process_signature_request``. Raises PetitionNotOpen when the petition takes no
+    signatures (read afresh: ``petition`` may be a cached copy).
+    """
+    _check_open(petition)
+    row = SignatureRequest.objects.create(
+        petition=petition,
+        data=fields,
+        ip_hash=ip_hash,
+        review_reason=review_reason,
+        language=language,
+        email_key=email_key(fields["email"]),
+    )
+    pk = row.pk
+    transaction.on_commit(lambda: tasks.process_signature_request.delay(pk), robust=True)
+    return row
+
+
+def process_signature_request(*, request_id: int) -> bool:
+    """Sign for a stored sign form (``request_signature``), then delete it: once only.
+
+    In one transaction: the row is locked (skipped if another worker holds it),
+    ``sign_petition`` runs with the stored form, and the row is deleted; a second run
+    finds no row and does nothing. A petition that stopped taking signatures meanwhile
+    just drops the row. Side effects: those of ``sign_petition``. Returns whether a row
+    was processed.
+    """
+    with transaction.atomic():
+        rows = SignatureRequest.objects.filter(pk=request_id).select_related("petition__campaign")
+        if connection.features.has_select_for_update_skip_locked:
+            rows = rows.select_for_update(skip_locked=True, of=("self",))
+        row = rows.first()
+        if row is None:
+            return False
+        # A petition closed meanwhile just drops the form (PetitionNotOpen).
+        with contextlib.suppress(PetitionNotOpen):
+            sign_petition(
+                petition=row.petition,
+                **row.data,
+                ip_hash=row.ip_hash,
+                language=row.language,
+                review_reason=row.review_reason,
+            )
+        row.delete()
+    return True
+
+
+def process_stale_signature_requests(*, older_than: timedelta) -> int:
+    """Process stored sign forms older than ``older_than`` whose task never ran (the
+    broker was down, a worker died). Each attempt is counted first; a row that failed
+    ``REQUEST_MAX_ATTEMPTS`` times is left for staff and logged. Returns how many rows
+    were processed.
+    """
+    stale = SignatureRequest.objects.filter(
+        created_at__lte=timezone.now() - older_than, attempts__lt=REQUEST_MAX_ATTEMPTS
+    )
+    processed = 0
+    for pk in list(stale.order_by("created_at", "pk").values_list("pk", flat=True)):
+        SignatureRequest.objects.filter(pk=pk).update(attempts=F("attempts") + 1)
+        try:
+            processed += process_signature_request(request_id=pk)
+        except Exception:
+            logger.exception("Could not process signature request %s", pk)
+    return processed
 
 
 @dataclass(frozen=True)

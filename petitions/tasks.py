@@ -6,13 +6,28 @@ from . import services
 
 
 @shared_task
-def send_confirmation(signature_id: int) -> None:
-    services.send_confirmation_email(signature_id=signature_id)
+def send_confirmation(signature_id: int, ip_hash: str = "") -> None:
+    services.send_confirmation_email(signature_id=signature_id, ip_hash=ip_hash)
 
 
 @shared_task
-def notify_repeat_signer(signature_id: int) -> None:
-    services.notify_repeat_signer(signature_id=signature_id)
+def notify_repeat_signer(signature_id: int, ip_hash: str = "") -> None:
+    services.notify_repeat_signer(signature_id=signature_id, ip_hash=ip_hash)
+
+
+@shared_task(ignore_result=True)
+def process_signature_request(request_id: int) -> None:
+    services.process_signature_request(request_id=request_id)
+
+
+@shared_task(ignore_result=True)
+def process_stale_signature_requests() -> int:
+    """Sign the stored forms whose own task never ran; run every minute by beat."""
+    from datetime import timedelta
+
+    return services.process_stale_signature_requests(
+        older_than=timedelta(seconds=services.REQUEST_SWEEP_SECONDS)
+    )
 
 
 @shared_task(ignore_result=True)

@@ -6,6 +6,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.validators import slug_re
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -19,6 +20,8 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts import notices, roles
 from accounts.models import Supporter
 from campaigns.actions import actions_for
+from lib import ratelimit
+from lib.ratelimit import Limit
 
 from . import abuse, page_cache, page_views, services, tokens
 from .forms import ConfirmForm, SignForm
@@ -26,8 +29,8 @@ from .models import Petition, Signature
 
 DETAIL_TEMPLATE = "petitions/petition_detail.html"
 RECENT_SIGNERS = 10
-RESEND_PER_SIGNATURE = (1, 15 * 60)
-RESEND_PER_IP = (10, 60 * 60)
+RESEND_PER_SIGNATURE = Limit(1, 15 * 60)
+RESEND_PER_IP = Limit(10, 60 * 60)
 
 
 @dataclass(frozen=True)
@@ -200,7 +203,7 @@ def _detail_context(
         if petition.campaign.image
         else "",
         "ref": abuse.clean_ref(request.GET.get("ref", "")),
-        "challenge_url": reverse("petitions:challenge")
+        "challenge_url": f"{reverse('petitions:challenge')}?petition={petition.slug}"
         if settings.PETITIONS_CHALLENGE and supporter is None
         else "",
         "privacy_notice": notices.PETITION.text,
@@ -257,15 +260,28 @@ def sign(request, slug):
         context = _detail_context(request, petition, form=form, supporter=supporter)
         return render(request, DETAIL_TEMPLATE, context, status=400)
     ip_hash = abuse.request_ip_hash(request)
+    review_reason = _review_reason(form, petition, supporter, ip_hash)
     try:
-        services.sign_petition(
-            petition=petition,
-            **form.signature_fields(),
-            ip_hash=ip_hash,
-            language=translation.get_language(),
-            verified_supporter=supporter,
-            review_reason=_review_reason(form, petition, supporter, ip_hash),
-        )
+        if supporter is None:
+            # Stored and signed by a task: the request does the same work whether or not
+            # the address has signed, so its timing tells nobody who has.
+            services.request_signature(
+                petition=petition,
+                fields=form.signature_fields(),
+                ip_hash=ip_hash,
+                language=translation.get_language(),
+                review_reason=review_reason,
+            )
+        else:
+            # A verified supporter learns only about themselves: signed at once.
+            services.sign_petition(
+                petition=petition,
+                **form.signature_fields(),
+                ip_hash=ip_hash,
+                language=translation.get_language(),
+                verified_supporter=supporter,
+                review_reason=review_reason,
+            )
     except services.PetitionNotOpen:
         notice = _("This petition closed a moment ago, so nothing was saved.")
         context = _detail_context(request, petition, supporter=supporter, notice=notice)
@@ -275,13 +291,17 @@ def sign(request, slug):
 
 
 def _review_reason(form: SignForm, petition: Petition, supporter, ip_hash: str) -> str:
-    """Why a new signature should be held for review, or "" to take it as it is."""
-    rate_reason = abuse.rate_limit_reason(ip_hash=ip_hash, petition_id=petition.pk)
+    """Why a new signature should be held for review, or "" to take it as it is.
+
+    The request-side checks only; the petition-wide limit is checked when signing,
+    where it is known whether the signature is new (``services.sign_petition``).
+    """
+    rate_reason = abuse.client_rate_reason(ip_hash=ip_hash)
     if supporter is None:
         if form.cleaned_data.get("website"):
             return Signature.ReviewReason.HONEYPOT
         if settings.PETITIONS_CHALLENGE and not abuse.verify_challenge(
-            form.cleaned_data.get("altcha", "")
+            form.cleaned_data.get("altcha", ""), petition_id=petition.pk
         ):
             return Signature.ReviewReason.CHALLENGE
     return rate_reason
@@ -336,9 +356,14 @@ def counter_fragment(request, slug):
 @never_cache
 @require_safe
 def challenge(request):
+    """A challenge for signing the petition ``?petition=<slug>`` (harder in a surge)."""
     if not settings.PETITIONS_CHALLENGE:
         raise Http404("The challenge is switched off.")
-    return JsonResponse(abuse.new_challenge())
+    slug = request.GET.get("petition", "")
+    if not slug_re.fullmatch(slug):
+        raise Http404("No petition at this address.")
+    petition = _petition_for_signing(request, slug)
+    return JsonResponse(abuse.new_challenge(petition_id=petition.pk))
 
 
 @never_cache
@@ -381,11 +406,11 @@ def resend(request, token):
         return render(request, "petitions/link_invalid.html", {"check": check}, status=404)
     signature = check.signature
     ip_hash = abuse.request_ip_hash(request)
-    allowed = abuse.allow(f"resend:{signature.pk}", *RESEND_PER_SIGNATURE) and abuse.allow(
-        f"resend-ip:{ip_hash}", *RESEND_PER_IP
-    )
+    allowed = ratelimit.allow(
+        f"petitions:resend:{signature.pk}", RESEND_PER_SIGNATURE
+    ) and ratelimit.allow(f"petitions:resend-ip:{ip_hash}", RESEND_PER_IP)
     if allowed:
-        services.resend_confirmation(signature=signature)
+        services.resend_confirmation(signature=signature, ip_hash=ip_hash)
     return render(request, "petitions/resent.html", {"petition": signature.petition})
 
 

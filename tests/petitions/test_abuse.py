@@ -31,26 +31,31 @@ def _small_challenges(settings):
 
 
 def test_a_solved_challenge_is_accepted_once():
-    payload = solved_payload(abuse.new_challenge())
+    payload = solved_payload(abuse.new_challenge(petition_id=1))
 
-    assert abuse.verify_challenge(payload) is True
-    assert abuse.verify_challenge(payload) is False
+    assert abuse.verify_challenge(payload, petition_id=1) is True
+    assert abuse.verify_challenge(payload, petition_id=1) is False
 
 
 def test_a_wrong_answer_is_refused():
-    challenge = abuse.new_challenge()
+    challenge = abuse.new_challenge(petition_id=1)
     payload = solved_payload(challenge)
     number = json.loads(base64.b64decode(payload))["number"]
 
-    assert abuse.verify_challenge(solved_payload(challenge, number=number + 1)) is False
+    assert (
+        abuse.verify_challenge(solved_payload(challenge, number=number + 1), petition_id=1) is False
+    )
 
 
 def test_a_challenge_signed_with_another_key_is_refused():
     foreign = create_challenge_v1(
-        hmac_key="someone-else", max_number=2000, expires=timezone.now() + timedelta(minutes=5)
+        hmac_key="someone-else",
+        max_number=2000,
+        expires=timezone.now() + timedelta(minutes=5),
+        params={"petition": "1"},
     ).to_dict()
 
-    assert abuse.verify_challenge(solved_payload(foreign)) is False
+    assert abuse.verify_challenge(solved_payload(foreign), petition_id=1) is False
 
 
 def test_an_expired_challenge_is_refused(settings):
@@ -58,9 +63,10 @@ def test_an_expired_challenge_is_refused(settings):
         hmac_key=abuse._challenge_key(),
         max_number=2000,
         expires=timezone.now() - timedelta(seconds=1),
+        params={"petition": "1"},
     ).to_dict()
 
-    assert abuse.verify_challenge(solved_payload(old)) is False
+    assert abuse.verify_challenge(solved_payload(old), petition_id=1) is False
 
 
 @pytest.mark.parametrize(
@@ -74,16 +80,16 @@ def test_an_expired_challenge_is_refused(settings):
     ],
 )
 def test_garbage_is_refused(payload):
-    assert abuse.verify_challenge(payload) is False
+    assert abuse.verify_challenge(payload, petition_id=1) is False
 
 
 def test_the_configured_key_signs_challenges(settings):
     settings.PETITIONS_CHALLENGE_HMAC_KEY = "configured-key"
-    challenge = abuse.new_challenge()
+    challenge = abuse.new_challenge(petition_id=1)
 
     settings.PETITIONS_CHALLENGE_HMAC_KEY = "another-key"
 
-    assert abuse.verify_challenge(solved_payload(challenge)) is False
+    assert abuse.verify_challenge(solved_payload(challenge), petition_id=1) is False
 
 
 @pytest.mark.parametrize(
@@ -115,17 +121,41 @@ def test_clean_ref(raw, clean):
     assert abuse.clean_ref(raw) == clean
 
 
-def test_rate_limit_counts_each_subject_separately(settings):
+def test_rate_limits_count_each_client_and_each_petition_separately(settings):
     settings.PETITIONS_RATE_LIMITS = {"ip_burst": (2, 60), "petition_burst": (3, 60)}
 
-    results = [abuse.rate_limit_reason(ip_hash="one", petition_id=1) for _ in range(4)]
-    other_ip = abuse.rate_limit_reason(ip_hash="two", petition_id=1)
+    clients = [abuse.client_rate_reason(ip_hash="one") for _ in range(3)]
+    other_client = abuse.client_rate_reason(ip_hash="two")
+    petition = [abuse.petition_rate_reason(petition_id=1) for _ in range(4)]
+    other_petition = abuse.petition_rate_reason(petition_id=2)
 
-    assert results == ["", "", "rate_ip", "rate_ip"]
-    assert other_ip == "rate_petition"
+    assert clients == ["", "", "rate_ip"]
+    assert other_client == ""
+    assert petition == ["", "", "", "rate_petition"]
+    assert other_petition == ""
 
 
 def test_switched_off_limits_never_hold(settings):
     settings.PETITIONS_RATE_LIMITS = {"ip_burst": None}
 
-    assert {abuse.rate_limit_reason(ip_hash="one", petition_id=1) for _ in range(50)} == {""}
+    assert {abuse.client_rate_reason(ip_hash="one") for _ in range(50)} == {""}
+    assert {abuse.petition_rate_reason(petition_id=1) for _ in range(50)} == {""}
+
+
+def test_a_challenge_for_one_petition_is_refused_for_another():
+    payload = solved_payload(abuse.new_challenge(petition_id=1))
+
+    assert abuse.verify_challenge(payload, petition_id=2) is False
+    assert abuse.verify_challenge(payload, petition_id=1) is True
+
+
+def test_a_surge_makes_the_challenge_harder_for_its_petition_only(settings):
+    settings.PETITIONS_RATE_LIMITS = {"petition_burst": (10, 60)}
+    quiet = abuse.new_challenge(petition_id=1)["maxNumber"]
+    for _ in range(6):  # above half the limit
+        abuse.petition_rate_reason(petition_id=1)
+
+    surging = abuse.new_challenge(petition_id=1)["maxNumber"]
+    other = abuse.new_challenge(petition_id=2)["maxNumber"]
+
+    assert (quiet, surging, other) == (2000, 20000, 2000)

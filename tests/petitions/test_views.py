@@ -549,12 +549,13 @@ def test_sign_without_csrf_token_is_refused_and_changes_nothing(petition):
     assert Signature.objects.count() == 0
 
 
-def test_sign_with_the_page_csrf_token_works(petition):
+def test_sign_with_the_page_csrf_token_works(petition, django_capture_on_commit_callbacks):
     browser = Client(enforce_csrf_checks=True)
     page = browser.get(petition.get_absolute_url()).content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
 
-    response = browser.post(sign_url(petition), form_data(csrfmiddlewaretoken=token))
+    with django_capture_on_commit_callbacks(execute=True):  # the task that signs
+        response = browser.post(sign_url(petition), form_data(csrfmiddlewaretoken=token))
 
     assert response.status_code == 302
     assert Signature.objects.count() == 1
@@ -634,7 +635,7 @@ def test_with_a_solved_challenge_the_signature_is_taken(client, post, petition, 
     from tests.petitions.test_abuse import solved_payload
 
     settings.PETITIONS_CHALLENGE = True
-    challenge = client.get(reverse("petitions:challenge")).json()
+    challenge = client.get(reverse("petitions:challenge"), {"petition": "free-them"}).json()
 
     post(sign_url(petition), form_data(altcha=solved_payload(challenge)))
 
@@ -652,15 +653,15 @@ def test_sign_page_loads_the_solver_only_when_the_challenge_is_on(
     on = client.get(petition.get_absolute_url()).content.decode()
 
     assert "petition-sign.js" not in off
-    assert 'data-challenge-url="/petitions/challenge.json"' in on
+    assert 'data-challenge-url="/petitions/challenge.json?petition=free-them"' in on
     assert "petition-sign.js" in on
 
 
-def test_challenge_endpoint_hands_out_a_fresh_signed_challenge(client, settings):
+def test_challenge_endpoint_hands_out_a_fresh_signed_challenge(client, petition, settings):
     settings.PETITIONS_CHALLENGE = True
 
-    first = client.get(reverse("petitions:challenge"))
-    second = client.get(reverse("petitions:challenge"))
+    first = client.get(reverse("petitions:challenge"), {"petition": "free-them"})
+    second = client.get(reverse("petitions:challenge"), {"petition": "free-them"})
 
     assert first.status_code == 200
     assert set(first.json()) == {"algorithm", "challenge", "maxNumber", "salt", "signature"}
