@@ -1,12 +1,20 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lib.forms import EmailAddressField
+
 from .models import AuditEntry, ConsentRecord, Supporter, User
+
+# Addresses typed in the admin are canonicalised like every other form's, so an address
+# that cannot be made canonical gets a message instead of an error from the model.
+CANONICAL_EMAIL = {models.EmailField: {"form_class": EmailAddressField}}
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    formfield_overrides = CANONICAL_EMAIL
     ordering = ["email"]
     list_display = ["email", "name", "is_active", "is_staff", "date_joined"]
     list_filter = ["is_active", "is_staff", "is_superuser", "groups"]
@@ -37,6 +45,7 @@ class ConsentInline(admin.TabularInline):
 
 @admin.register(Supporter)
 class SupporterAdmin(admin.ModelAdmin):
+    formfield_overrides = CANONICAL_EMAIL
     list_display = ["email", "first_name", "last_name", "country", "created_at", "user"]
     search_fields = ["email", "email_key", "first_name", "last_name"]
     list_filter = ["country", "language"]
