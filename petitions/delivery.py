@@ -44,6 +44,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from accounts.services import record_audit
+from lib import jobs
 from lib.exports import neutralise
 from lib.pdf import render_template_pdf, static_font
 from lib.pdfstream import A4, Font, FontSet, PdfStream
@@ -225,30 +226,16 @@ def build_delivery_pack(*, pack_id: int) -> None:
     Side effects: the pack moves to running; ``progress`` rises every 2,000 signatures
     (committed at once, for the progress bar); the PDF and the manifest CSV are saved in
     private storage and the pack is done with its total, pages and SHA-256; on an error
-    the pack fails with the error kept and nothing stored.
+    the pack fails with the error kept and nothing stored. When a signature of the
+    petition is withdrawn or erased during the build (``generation`` moves, see
+    ``lib.jobs``), what was made is thrown away and the build starts again.
     """
     pack = DeliveryPack.objects.select_related("petition__campaign").get(pk=pack_id)
     if pack.status != DeliveryPack.Status.PENDING:
         return
     pack.set_status(DeliveryPack.Status.RUNNING)
-    token = secrets.token_hex(8)
     try:
-        with tempfile.TemporaryDirectory(prefix="sori-pack-") as folder:
-            pdf_path, csv_path = Path(folder) / "pack.pdf", Path(folder) / "list.csv"
-            with pdf_path.open("wb") as pdf_out, csv_path.open("wb") as csv_out:
-                result = write_pack(
-                    petition=pack.petition,
-                    language=pack.language,
-                    cover_letter=pack.cover_letter,
-                    pdf_out=pdf_out,
-                    csv_out=csv_out,
-                    progress=lambda done: DeliveryPack.objects.filter(pk=pack.pk).update(
-                        progress=done
-                    ),
-                )
-            with pdf_path.open("rb") as pdf_in, csv_path.open("rb") as csv_in:
-                pack.file.save(f"packs/{pack.pk}-{token}.pdf", File(pdf_in), save=False)
-                pack.manifest.save(f"packs/{pack.pk}-{token}.csv", File(csv_in), save=False)
+        jobs.run_with_restarts(lambda: _build_once(pack), what=f"delivery pack {pack.pk}")
     except Exception as error:
         logger.exception("Delivery pack %s failed", pack.pk)
         for stored in (pack.file, pack.manifest):
@@ -257,14 +244,49 @@ def build_delivery_pack(*, pack_id: int) -> None:
         pack.error = f"{type(error).__name__}: {error}"[:1000]
         pack.set_status(DeliveryPack.Status.FAILED, fields=["error", "file", "manifest"])
         return
-    pack.total = pack.progress = result.total
-    pack.page_count = result.pages
-    pack.sha256 = result.sha256
-    pack.finished_at = timezone.now()
-    pack.set_status(
-        DeliveryPack.Status.DONE,
-        fields=["file", "manifest", "total", "progress", "page_count", "sha256", "finished_at"],
-    )
+
+
+def _build_once(pack: DeliveryPack) -> PackResult:
+    """One attempt: write the pack, then store it unless a listed signer left meanwhile."""
+    generation = jobs.generation_of(DeliveryPack, pack.pk)
+    expected = Signature.objects.filter(petition=pack.petition).counted().count()
+    DeliveryPack.objects.filter(pk=pack.pk).update(expected=expected, progress=0)
+    token = secrets.token_hex(8)
+    with tempfile.TemporaryDirectory(prefix="sori-pack-") as folder:
+        pdf_path, csv_path = Path(folder) / "pack.pdf", Path(folder) / "list.csv"
+        with pdf_path.open("wb") as pdf_out, csv_path.open("wb") as csv_out:
+            result = write_pack(
+                petition=pack.petition,
+                language=pack.language,
+                cover_letter=pack.cover_letter,
+                pdf_out=pdf_out,
+                csv_out=csv_out,
+                progress=jobs.progress_reporter(DeliveryPack, pack.pk, generation),
+            )
+        with transaction.atomic():
+            jobs.check_unchanged(DeliveryPack, pack.pk, generation)
+            with pdf_path.open("rb") as pdf_in, csv_path.open("rb") as csv_in:
+                pack.file.save(f"packs/{pack.pk}-{token}.pdf", File(pdf_in), save=False)
+                pack.manifest.save(f"packs/{pack.pk}-{token}.csv", File(csv_in), save=False)
+            pack.expected = expected
+            pack.total = pack.progress = result.total
+            pack.page_count = result.pages
+            pack.sha256 = result.sha256
+            pack.finished_at = timezone.now()
+            pack.set_status(
+                DeliveryPack.Status.DONE,
+                fields=[
+                    "file",
+                    "manifest",
+                    "expected",
+                    "total",
+                    "progress",
+                    "page_count",
+                    "sha256",
+                    "finished_at",
+                ],
+            )
+    return result
 
 
 # The document -------------------------------------------------------------------------

@@ -657,6 +657,10 @@ class DeliveryPack(models.Model):
         _("list (CSV)"), storage=private_storage, blank=True, editable=False
     )
     error = models.TextField(_("error"), blank=True)
+    # Raised when a signature the pack may list is withdrawn or erased while the pack is
+    # being built: the builder compares it with the value it started from and starts
+    # again rather than store a list naming someone who has left.
+    generation = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("started"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 

@@ -499,23 +499,31 @@ def _send_confirmations_after_commit(pks: list[int]) -> None:
 
 
 def forget_delivery_packs(*, listing) -> int:
-    """Delete the stored files of delivery packs that may list these signatures.
+    """Keep delivery packs from listing these signatures, built or being built.
 
     ``listing`` holds (petition id, confirmed_at) pairs of signatures being withdrawn or
-    erased. A pack lists the signatures confirmed when it was built, so every pack of
-    that petition made since the confirmation loses its PDF and list after commit (its
-    record stays, saying why). Returns how many packs lost their files.
+    erased. A pack lists the signatures confirmed when it was built. Side effects: every
+    pack of those petitions still being built has its ``generation`` raised, so its
+    builder throws away what it made and starts again (``lib.jobs``); every pack that
+    finished since the confirmation loses its PDF and list after commit (its record
+    stays, saying why). Returns how many packs lost their files.
     """
     from lib.storage import private_storage
 
     from .models import DeliveryPack
 
-    wanted = Q()
-    for petition_id, confirmed_at in listing:
-        if confirmed_at is not None:
-            wanted |= Q(petition_id=petition_id, created_at__gte=confirmed_at)
-    if not wanted:
+    confirmed = [(petition_id, at) for petition_id, at in listing if at is not None]
+    if not confirmed:
         return 0
+    # First, so that a builder about to store its file either waits for this
+    # transaction (and starts again) or has stored it already (and it is found below).
+    DeliveryPack.objects.filter(
+        petition_id__in={petition_id for petition_id, _ in confirmed},
+        status__in=[DeliveryPack.Status.PENDING, DeliveryPack.Status.RUNNING],
+    ).update(generation=F("generation") + 1)
+    wanted = Q()
+    for petition_id, confirmed_at in confirmed:
+        wanted |= Q(petition_id=petition_id, finished_at__gte=confirmed_at)
     packs = list(DeliveryPack.objects.filter(wanted).exclude(file="", manifest=""))
     storage = private_storage()
     for pack in packs:
