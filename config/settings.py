@@ -438,6 +438,9 @@ LETTERS_EMAIL_RETRY_SECONDS = env_int("LETTERS_EMAIL_RETRY_SECONDS", 300)
 LETTERS_WRITES_PER_HOUR_PER_ADDRESS = env_int("LETTERS_WRITES_PER_HOUR_PER_ADDRESS", 60)
 # How long the link that confirms a delivery request stays valid.
 LETTERS_CONFIRM_MAX_AGE_DAYS = env_int("LETTERS_CONFIRM_MAX_AGE_DAYS", 7)
+# How long a letter's private links (its page, PDF and envelope) work after they are
+# issued; "See or erase my data" lists the writer's letters with new links.
+LETTERS_LINK_MAX_AGE_DAYS = env_int("LETTERS_LINK_MAX_AGE_DAYS", 90)
 # PDF variant of letters: "pdf/ua-1" (tagged, accessible), "pdf/a-3u" or "" (plain).
 LETTERS_PDF_VARIANT = env_str("LETTERS_PDF_VARIANT", "pdf/ua-1")
 if LETTERS_PDF_VARIANT not in {"", "pdf/ua-1", "pdf/a-3u"}:

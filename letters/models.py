@@ -9,7 +9,7 @@ visible. ``PrintBatch`` is a staff job that merges ready letters into one PDF to
 """
 
 import secrets
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -347,6 +347,8 @@ class Letter(models.Model):
         Target, verbose_name=_("official"), on_delete=models.PROTECT, related_name="letters"
     )
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    # The private link works for LETTERS_LINK_MAX_AGE_DAYS from here (see link_expired).
+    token_issued_at = models.DateTimeField(default=timezone.now, editable=False)
     language = models.CharField(_("language"), max_length=8, choices=LANGUAGES)
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
@@ -423,6 +425,23 @@ class Letter(models.Model):
     @property
     def full_name(self) -> str:
         return full_name(self.first_name, self.last_name)
+
+    @property
+    def link_expired(self) -> bool:
+        """The private link is older than LETTERS_LINK_MAX_AGE_DAYS.
+
+        Anyone holding the link sees the writer's name, town and letter, and links end
+        up in browser histories, shared computers and forwarded mail: they stop working
+        after a while. "See or erase my data" lists the writer's letters with new links.
+        """
+        age = timezone.now() - self.token_issued_at
+        return age > timedelta(days=settings.LETTERS_LINK_MAX_AGE_DAYS)
+
+    def renew_link(self) -> None:
+        """Give the letter a new private link (the old one stops working)."""
+        self.token = new_token()
+        self.token_issued_at = timezone.now()
+        self.save(update_fields=["token", "token_issued_at"])
 
     @property
     def is_draft(self) -> bool:
@@ -575,6 +594,9 @@ class PrintBatch(models.Model):
     page_count = models.PositiveIntegerField(_("pages"), default=0)
     file = models.FileField(_("PDF"), storage=private_storage, blank=True, editable=False)
     error = models.TextField(_("error"), blank=True)
+    # Raised when a letter of the batch is erased while the batch is being built: the
+    # builder starts again from the letters left rather than store a PDF holding it.
+    generation = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     posted_at = models.DateTimeField(_("posted"), null=True, blank=True)

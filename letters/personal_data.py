@@ -19,6 +19,11 @@ class LettersData:
         )
         if not letters:
             return None
+        # This list is how a writer gets back to a letter whose private link expired
+        # (the expired-link page sends them here): give such letters a new link.
+        for letter in letters:
+            if letter.link_expired:
+                letter.renew_link()
         return ActivitySection(
             title=str(_("Letters")),
             template="letters/_activity.html",

@@ -32,6 +32,7 @@ from accounts import notices
 from accounts.models import ConsentRecord, Supporter
 from accounts.services import get_or_create_supporter, record_consent
 from campaigns.models import Target
+from lib import jobs
 from lib.emails import build_templated, send_templated
 from lib.text import canonical_email
 
@@ -695,39 +696,53 @@ def build_print_batch(*, batch_id: int) -> None:
     Side effects: the batch moves to running, its ``progress`` rises after each chunk
     (committed at once, for the progress bar), then the merged PDF is saved in
     private storage and the batch is done; on an error the batch fails and its
-    letters are released for the next batch.
+    letters are released for the next batch. When a letter of the batch is erased
+    during the build (``generation`` moves, see ``lib.jobs``), what was made is thrown
+    away and the build starts again from the letters left.
     """
     batch = PrintBatch.objects.select_related("target").get(pk=batch_id)
     if batch.status != PrintBatch.Status.PENDING:
         return
     batch.set_status(PrintBatch.Status.RUNNING)
-    letters = batch.letters.select_related("action", "target").order_by("written_at", "pk")
     try:
-        pdf = render_letters(
-            letters.iterator(chunk_size=500),
-            envelopes=batch.envelopes,
-            progress=lambda done: PrintBatch.objects.filter(pk=batch.pk).update(progress=done),
-        )
-        from pypdf import PdfReader
-
-        pages = len(PdfReader(BytesIO(pdf)).pages)
-        batch.file.save(
-            f"batches/{batch.pk}-{secrets.token_hex(8)}.pdf", ContentFile(pdf), save=False
-        )
+        jobs.run_with_restarts(lambda: _build_batch_once(batch), what=f"print batch {batch.pk}")
     except Exception as error:
         logger.exception("Print batch %s failed", batch.pk)
+        if batch.file:
+            batch.file.delete(save=False)
         batch.error = f"{type(error).__name__}: {error}"[:1000]
-        batch.set_status(PrintBatch.Status.FAILED, fields=["error"])
+        batch.set_status(PrintBatch.Status.FAILED, fields=["error", "file"])
         Letter.objects.filter(print_batch=batch, status=Letter.Status.READY).update(
             print_batch=None
         )
-        return
-    batch.page_count = pages
-    batch.progress = batch.total
-    batch.finished_at = timezone.now()
-    batch.set_status(
-        PrintBatch.Status.DONE, fields=["file", "page_count", "progress", "finished_at"]
+
+
+def _build_batch_once(batch: PrintBatch) -> None:
+    """One attempt: render the batch, then store it unless one of its letters was erased."""
+    generation = jobs.generation_of(PrintBatch, batch.pk)
+    letters = batch.letters.select_related("action", "target").order_by("written_at", "pk")
+    total = letters.count()
+    PrintBatch.objects.filter(pk=batch.pk).update(total=total, progress=0)
+    pdf = render_letters(
+        letters.iterator(chunk_size=500),
+        envelopes=batch.envelopes,
+        progress=jobs.progress_reporter(PrintBatch, batch.pk, generation),
     )
+    from pypdf import PdfReader
+
+    pages = len(PdfReader(BytesIO(pdf)).pages)
+    with transaction.atomic():
+        jobs.check_unchanged(PrintBatch, batch.pk, generation)
+        batch.file.save(
+            f"batches/{batch.pk}-{secrets.token_hex(8)}.pdf", ContentFile(pdf), save=False
+        )
+        batch.page_count = pages
+        batch.total = batch.progress = total
+        batch.finished_at = timezone.now()
+        batch.set_status(
+            PrintBatch.Status.DONE,
+            fields=["file", "page_count", "total", "progress", "finished_at"],
+        )
 
 
 @transaction.atomic
@@ -752,11 +767,19 @@ def mark_batch_posted(*, batch: PrintBatch) -> int:
 def erase_letters(*, supporter: Supporter) -> int:
     """Delete a supporter's letters, their PDFs and any print batch file holding them.
 
-    Side effects: letter PDFs (with and without envelope page) and the merged PDFs of
-    batches that include one of these letters are deleted from storage (the batch keeps
-    its record, without a file); letters and their email rows are deleted; each
-    action's count goes down.
+    Side effects: print batches holding one of these letters that are still being built
+    have their ``generation`` raised, so they start again without them; letter PDFs
+    (with and without envelope page) and the merged PDFs of batches that include one of
+    these letters are deleted from storage (the batch keeps its record, without a file);
+    letters and their email rows are deleted; each action's count goes down.
     """
+    # First, so that a batch about to store its PDF either waits for this transaction
+    # (and starts again without these letters, see lib.jobs) or has stored it already
+    # (and the file is found and deleted below).
+    PrintBatch.objects.filter(
+        letters__supporter=supporter,
+        status__in=[PrintBatch.Status.PENDING, PrintBatch.Status.RUNNING],
+    ).update(generation=F("generation") + 1)
     letters = list(supporter.letters.select_related("print_batch"))
     storage = private_storage()
     for letter in letters:

@@ -1,3 +1,5 @@
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
@@ -69,11 +71,35 @@ def _get_action_for_user(request, slug: str) -> LetterAction:
     raise Http404("No letter action at this address.")
 
 
+class _LinkExpired(Exception):
+    """The private link is older than LETTERS_LINK_MAX_AGE_DAYS."""
+
+
 def _get_letter_for_token(token: str) -> Letter:
-    """The letter behind a private link; an unknown link is a 404 like any other page."""
-    return get_object_or_404(
+    """The letter behind a private link; an unknown link is a 404 like any other page.
+
+    An expired link raises _LinkExpired, which ``_private_link`` answers with a 410.
+    """
+    letter = get_object_or_404(
         Letter.objects.select_related("action__campaign", "target", "supporter"), token=token
     )
+    if letter.link_expired:
+        raise _LinkExpired
+    return letter
+
+
+def _private_link(view):
+    """Answer an expired private link with 410 and the way to a fresh one."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except _LinkExpired:
+            context = {"days": settings.LETTERS_LINK_MAX_AGE_DAYS}
+            return render(request, "letters/link_expired.html", context, status=410)
+
+    return wrapper
 
 
 def _signed_in_supporter(request) -> Supporter | None:
@@ -192,6 +218,7 @@ def _letter_context(request, letter: Letter, **extra) -> dict:
 
 
 @never_cache
+@_private_link
 def letter_detail(request, token):
     letter = _get_letter_for_token(token)
     _remember(request, letter)
@@ -200,6 +227,7 @@ def letter_detail(request, token):
 
 @never_cache
 @frameable_by_this_site
+@_private_link
 def letter_pdf(request, token):
     """The letter as PDF: shown in the private page's frame, or downloaded."""
     letter = _get_letter_for_token(token)
@@ -211,6 +239,7 @@ def letter_pdf(request, token):
 
 
 @never_cache
+@_private_link
 def letter_edit(request, token):
     letter = _get_letter_for_token(token)
     _remember(request, letter)
@@ -264,6 +293,7 @@ def letter_edit(request, token):
 
 
 @require_POST
+@_private_link
 def letter_deliver(request, token):
     letter = _get_letter_for_token(token)
     _remember(request, letter)
