@@ -90,7 +90,9 @@ def test_the_page_is_served_when_the_cache_is_down(petition, settings, caplog):
 
     assert response.status_code == 200
     assert "<h1>Free them now</h1>" in response.content.decode()
-    assert caplog.messages == ["Could not pass 1 page views to the cache"]
+    # Once when the view is counted (if a second has passed since the last push), once
+    # more for the push the test makes: each try logs the same held view.
+    assert set(caplog.messages) == {"Could not pass 1 page views to the cache"}
 
 
 def test_views_held_while_the_cache_is_down_reach_it_later(petition, settings):

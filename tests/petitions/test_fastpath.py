@@ -7,7 +7,7 @@ from wsgiref.validate import validator
 
 from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.middleware.csrf import CSRF_ALLOWED_CHARS
 from django.test import Client
@@ -213,19 +213,22 @@ def _serve_validated(path: str) -> tuple[str, bytes]:
     """One GET through Django's WSGI handler under wsgiref's validator, as runserver runs it.
 
     The validator insists, as runserver's handler does, that header names and values
-    are plain ``str``. The request_finished hook that closes database connections is
-    held back, as Django's test client holds it back, so the test's transaction survives.
+    are plain ``str``. The request_started and request_finished hooks that close
+    database connections are held back, as Django's test client holds them back, so the
+    test's transaction survives.
     """
     environ: dict = {"PATH_INFO": path, "SCRIPT_NAME": "", "QUERY_STRING": ""}
     setup_testing_defaults(environ)
     started = []
     app = validator(WSGIHandler())
+    request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
         result = app(environ, lambda status, headers, exc_info=None: started.append(status))
         body = b"".join(result)
         result.close()
     finally:
+        request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
     return started[0], body
 
