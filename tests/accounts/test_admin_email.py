@@ -35,7 +35,7 @@ def test_admin_stores_the_canonical_form_of_an_address(client, db):
     response = client.post(
         f"/admin/accounts/supporter/{supporter.pk}/change/",
         {
-            "email": "JiWoo@ＥＸＡ\u00adＭＰＬＥ.org",
+            "email": "JiWoo@\uff25\uff38\uff21\u00ad\uff2d\uff30\uff2c\uff25.org",
             "language": "en",
             "consents-TOTAL_FORMS": "0",
             "consents-INITIAL_FORMS": "0",

@@ -2,6 +2,7 @@
 tests of the challenge itself set PETITIONS_CHALLENGE back to True."""
 
 import pytest
+from django.urls import reverse
 
 from petitions import page_cache
 from tests.factories import MilestoneFactory, PetitionFactory
@@ -42,3 +43,18 @@ def form_data(**overrides) -> dict:
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
+
+
+@pytest.fixture
+def post(client, django_capture_on_commit_callbacks):
+    """POST as a browser would, running after-commit work (the task that signs, mail)."""
+
+    def post(url, data=None, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(url, data or {}, **kwargs)
+
+    return post
+
+
+def sign_url(petition) -> str:
+    return reverse("petitions:sign", args=[petition.slug])

@@ -2,34 +2,17 @@
 (until staff release them), and confirmation and "already signed" mail capped per
 recipient and per client address a day."""
 
-import pytest
 from django.core import mail
-from django.urls import reverse
 
 from lib.ratelimit import Limit, current, subject_hash
 from lib.text import email_key
 from petitions import services
 from petitions.models import Signature
 from tests.factories import PetitionFactory
-from tests.petitions.conftest import form_data
+from tests.petitions.conftest import form_data, sign_url
 
 CONFIRM = "Please confirm your signature: Free them now"
 ALREADY = "You have already signed: Free them now"
-
-
-@pytest.fixture
-def post(client, django_capture_on_commit_callbacks):
-    """POST as a browser would, running after-commit work (the task that signs, mail)."""
-
-    def post(url, data=None, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(url, data or {}, **kwargs)
-
-    return post
-
-
-def sign_url(petition) -> str:
-    return reverse("petitions:sign", args=[petition.slug])
 
 
 def test_a_signature_held_for_the_client_limit_is_not_mailed(post, petition, settings):

@@ -2,23 +2,13 @@
 
 import re
 
-import pytest
 from django.core import mail
 
 from petitions.delivery import pack_signatures
 from petitions.models import Signature
 from tests.factories import SignatureFactory, SupporterFactory
-from tests.petitions.conftest import form_data
-from tests.petitions.test_views import confirm_link, count_of, sign_url
-
-
-@pytest.fixture
-def post(client, django_capture_on_commit_callbacks):
-    def post(url, data=None, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(url, data or {}, **kwargs)
-
-    return post
+from tests.petitions.conftest import form_data, sign_url
+from tests.petitions.test_views import confirm_link, count_of
 
 
 def test_a_later_form_for_a_known_address_never_renames_its_confirmed_signature(post, petition):

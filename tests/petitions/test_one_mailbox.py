@@ -1,35 +1,12 @@
 import re
 
-import pytest
 from django.core import mail
 from django.urls import reverse
 
 from accounts.models import Supporter
 from petitions.models import Signature
+from tests.lib.test_email_canonical import ZW2_SPELLINGS
 from tests.petitions.conftest import form_data
-
-# One inbox, spelt eight ways that Django's EmailValidator accepts.
-ZW2_SPELLINGS = [
-    "zw2@gmail.com",
-    "zw2@\uff47\uff4d\uff41\uff49\uff4c.com",  # fullwidth "gmail"
-    "zw2@gm\u00adail.com",  # soft hyphen
-    "zw2@g\u2060mail.com",  # word joiner
-    "zw2@gmail.c\ufe0fom",  # variation selector
-    '"zw2"@gmail.com',
-    "zw2@gmail.com\u200c",  # zero-width non-joiner
-    "ZW2@Gmail.com",
-]
-
-
-@pytest.fixture
-def post(client, django_capture_on_commit_callbacks):
-    """POST as a browser would, running after-commit work (mail, intake) as a commit does."""
-
-    def post(url, data=None, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(url, data or {}, **kwargs)
-
-    return post
 
 
 def confirm_links(messages) -> list[str]:

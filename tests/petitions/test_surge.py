@@ -7,22 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from petitions.models import Signature
-from tests.petitions.conftest import form_data
-
-
-@pytest.fixture
-def post(client, django_capture_on_commit_callbacks):
-    """POST as a browser would, running after-commit work (the task that signs, mail)."""
-
-    def post(url, data=None, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(url, data or {}, **kwargs)
-
-    return post
-
-
-def sign_url(petition) -> str:
-    return reverse("petitions:sign", args=[petition.slug])
+from tests.petitions.conftest import form_data, sign_url
 
 
 def test_one_client_posting_a_thousand_times_cannot_get_another_clients_signature_held(

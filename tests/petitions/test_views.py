@@ -22,7 +22,7 @@ from tests.factories import (
     TargetFactory,
     UserFactory,
 )
-from tests.petitions.conftest import form_data
+from tests.petitions.conftest import form_data, sign_url
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 DISPOSABLE = (
@@ -31,21 +31,6 @@ DISPOSABLE = (
 )
 NOT_A_NAME = "Please enter just your name, without web addresses or email addresses."
 INVISIBLE = "Your name contains invisible or control characters. Please type it again without them."
-
-
-@pytest.fixture
-def post(client, django_capture_on_commit_callbacks):
-    """POST as a browser would, running after-commit work (mail) as a real commit does."""
-
-    def post(url, data=None, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(url, data or {}, **kwargs)
-
-    return post
-
-
-def sign_url(petition) -> str:
-    return reverse("petitions:sign", args=[petition.slug])
 
 
 def count_of(petition) -> int:
