@@ -19,7 +19,6 @@ from io import BytesIO
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -32,9 +31,9 @@ from accounts import notices
 from accounts.models import ConsentRecord, Supporter
 from accounts.services import get_or_create_supporter, record_consent
 from campaigns.models import Target
-from lib import jobs
+from lib import jobs, ratelimit
 from lib.emails import build_templated, send_templated
-from lib.text import canonical_email
+from lib.text import email_key
 
 from .models import Letter, LetterAction, LetterDelivery, PrintBatch, private_storage
 from .pdf import render_letter, render_letters
@@ -44,8 +43,8 @@ logger = logging.getLogger(__name__)
 CONFIRM_SALT = "sori.letters.confirm-delivery"
 # A person holding a letter's link may ask for a confirmation email; these limits keep
 # that from becoming a way to flood somebody else's inbox.
-CONFIRM_MAIL_INTERVAL = 5 * 60
-CONFIRM_MAILS_PER_ADDRESS_PER_DAY = 10
+MAIL_INTERVAL = ratelimit.Limit(1, 5 * 60)
+MAILS_PER_ADDRESS = ratelimit.Limit(10, 24 * 60 * 60)
 # A claimed email that was neither sent nor failed after this long belongs to a worker
 # that died; it goes back to the queue (it may, rarely, be sent twice).
 STALE_CLAIM = timedelta(minutes=15)
@@ -368,16 +367,15 @@ def request_delivery(
 
 
 def _may_mail_confirmation(letter: Letter) -> bool:
-    if not cache.add(f"letters:confirm-mail:{letter.pk}", 1, CONFIRM_MAIL_INTERVAL):
+    """At most one confirmation mail per letter in five minutes, and a few per mailbox a day.
+
+    The mailbox is counted by a keyed hash of its key: the cache holds no address.
+    """
+    prefix = "letters:confirm-mail"
+    if not ratelimit.allow(f"letter:{letter.pk}", MAIL_INTERVAL, prefix=prefix):
         return False
-    key = f"letters:confirm-mails:{canonical_email(letter.supporter.email)}"
-    cache.add(key, 0, 24 * 60 * 60)
-    try:
-        sent = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, 24 * 60 * 60)
-        sent = 1
-    return sent <= CONFIRM_MAILS_PER_ADDRESS_PER_DAY
+    mailbox = ratelimit.subject_hash(email_key(letter.supporter.email))
+    return ratelimit.allow(mailbox, MAILS_PER_ADDRESS, prefix=prefix)
 
 
 @transaction.atomic

@@ -281,6 +281,22 @@ def test_confirmation_mails_are_limited_per_letter(django_capture_on_commit_call
 
 
 @pytest.mark.django_db
+def test_confirmation_mails_to_one_mailbox_are_capped_across_letters(
+    django_capture_on_commit_callbacks,
+):
+    supporter = SupporterFactory(email="ji.woo@gmail.com")
+    alias = SupporterFactory(email="jiwoo+letters@gmail.com")  # the same mailbox
+    letters = [LetterFactory(supporter=supporter) for _ in range(6)]
+    letters += [LetterFactory(supporter=alias) for _ in range(6)]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for letter in letters:
+            services.request_delivery(letter=letter, method="email")
+
+    assert len(mail.outbox) == services.MAILS_PER_ADDRESS.count == 10
+
+
+@pytest.mark.django_db
 def test_confirming_queues_and_emails_the_letter_to_the_official_with_the_pdf(
     django_capture_on_commit_callbacks,
 ):
