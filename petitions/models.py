@@ -485,7 +485,7 @@ class Signature(models.Model):
 
 
 class SignatureRequest(models.Model):
-    """A sign form as it arrived, waiting for ``services.process_signature_request``.
+    """A sign form as it arrived, waiting for ``services.sign_waiting_requests``.
 
     Anonymous signing writes this one row in the request and does the rest in a task,
     so the request does the same work whether or not the address has signed before: a

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import DateTimeField, F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
@@ -632,7 +633,7 @@ def request_signature(
     and its timing tells nobody who has signed.
 
     Side effects: one SignatureRequest row; after commit, the task
-    ``process_signature_request``. Raises PetitionNotOpen when the petition takes no
+    a drain task (``wake_signer``). Raises PetitionNotOpen when the petition takes no
     signatures (read afresh: ``petition`` may be a cached copy).
     """
     _check_open(petition)
@@ -644,9 +645,95 @@ def request_signature(
         language=language,
         email_key=email_key(fields["email"]),
     )
-    pk = row.pk
-    transaction.on_commit(lambda: tasks.process_signature_request.delay(pk), robust=True)
+    transaction.on_commit(wake_signer, robust=True)
     return row
+
+
+# One drain at a time takes every waiting form, so a burst of signatures costs the
+# broker one message, not one each. The flag says a drain is running or queued; the
+# drain clears it before its last look at the table, so a form committed after that
+# look finds no flag and queues a new drain.
+DRAIN_FLAG = "petitions:signing-drain"
+DRAIN_FLAG_SECONDS = 30
+
+
+def wake_signer() -> None:
+    """Make sure a task is draining the stored sign forms (``sign_waiting_requests``)."""
+    try:
+        queued = not cache.add(DRAIN_FLAG, 1, timeout=DRAIN_FLAG_SECONDS)
+    except Exception:  # no shared cache: a drain too many is harmless, one too few is not
+        logger.warning("Could not read the signing-drain flag; queueing a drain")
+        queued = False
+    if not queued:
+        tasks.sign_waiting_requests.delay()
+
+
+def sign_waiting_requests() -> int:
+    """Sign every stored sign form, oldest first, each in its own transaction.
+
+    Several drains may run at once (SKIP LOCKED keeps them apart). A form whose signing
+    fails has its attempts counted and stops the drain: the sweep
+    (``process_stale_signature_requests``) tries it again later. Returns how many forms
+    were processed.
+    """
+    processed = 0
+    flag_cleared = False
+    while True:
+        outcome = _sign_next_request()
+        if outcome is True:
+            processed += 1
+        elif outcome is None and not flag_cleared:
+            _clear_drain_flag()
+            flag_cleared = True
+        else:  # empty after the flag was cleared, or a failure
+            return processed
+
+
+def _clear_drain_flag() -> None:
+    try:
+        cache.delete(DRAIN_FLAG)
+    except Exception:
+        logger.warning("Could not clear the signing-drain flag")
+
+
+def _sign_next_request() -> bool | None:
+    """Claim the oldest waiting form nobody else holds, sign it and delete it.
+
+    True when one was signed, None when none waits, False when signing failed (its
+    attempts are counted in the same transaction, the signing itself rolled back).
+    """
+    rows = (
+        SignatureRequest.objects.filter(attempts__lt=REQUEST_MAX_ATTEMPTS)
+        .select_related("petition__campaign")
+        .order_by("pk")
+    )
+    if connection.features.has_select_for_update_skip_locked:
+        rows = rows.select_for_update(skip_locked=True, of=("self",))
+    with transaction.atomic():
+        row = rows.first()
+        if row is None:
+            return None
+        try:
+            with transaction.atomic():
+                _sign_request(row)
+        except Exception:
+            logger.exception("Could not sign stored sign form %s; the sweep will retry it", row.pk)
+            SignatureRequest.objects.filter(pk=row.pk).update(attempts=F("attempts") + 1)
+            return False
+    return True
+
+
+def _sign_request(row: SignatureRequest) -> None:
+    # A petition closed meanwhile just drops the form (PetitionNotOpen).
+    with contextlib.suppress(PetitionNotOpen):
+        sign_petition(
+            petition=row.petition,
+            **row.data,
+            ip_hash=row.ip_hash,
+            language=row.language,
+            review_reason=row.review_reason,
+        )
+    SignatureRequest.objects.filter(pk=row.pk).delete()
 
 
 def process_signature_request(*, request_id: int) -> bool:
@@ -665,16 +752,7 @@ def process_signature_request(*, request_id: int) -> bool:
         row = rows.first()
         if row is None:
             return False
-        # A petition closed meanwhile just drops the form (PetitionNotOpen).
-        with contextlib.suppress(PetitionNotOpen):
-            sign_petition(
-                petition=row.petition,
-                **row.data,
-                ip_hash=row.ip_hash,
-                language=row.language,
-                review_reason=row.review_reason,
-            )
-        row.delete()
+        _sign_request(row)
     return True
 
 

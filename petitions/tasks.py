@@ -16,8 +16,9 @@ def notify_repeat_signer(signature_id: int, ip_hash: str = "") -> None:
 
 
 @shared_task(ignore_result=True)
-def process_signature_request(request_id: int) -> None:
-    services.process_signature_request(request_id=request_id)
+def sign_waiting_requests() -> int:
+    """Sign every stored sign form (queued by ``services.wake_signer``)."""
+    return services.sign_waiting_requests()
 
 
 @shared_task(ignore_result=True)

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -146,3 +147,58 @@ def test_the_stored_review_reason_is_applied_when_signing(
     signature = Signature.objects.get()
     assert (signature.review_reason, signature.ip_hash) == (reason, "ab" * 16)
     assert signature.supporter.language == "ko"
+
+
+def test_one_drain_signs_every_waiting_form_with_one_task(
+    petition, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as wakes:
+        for name in ("a", "b", "c"):
+            stored(petition, email=f"{name}@example.org")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        wakes[0]()  # the first wake drains all three
+        signed = sorted(Signature.objects.values_list("supporter__email", flat=True))
+
+    assert len(wakes) == 3
+    assert signed == ["a@example.org", "b@example.org", "c@example.org"]
+    assert SignatureRequest.objects.count() == 0
+    assert cache.get(services.DRAIN_FLAG) is None  # the next form queues a new drain
+
+
+def test_a_form_that_cannot_be_signed_counts_an_attempt_and_stops_the_drain(
+    petition, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        broken = stored(petition, email="broken@example.org")
+        stored(petition, email="next@example.org")
+    # A form stored by an older release whose fields signing no longer takes.
+    SignatureRequest.objects.filter(pk=broken.pk).update(data={"email": "broken@example.org"})
+
+    processed = services.sign_waiting_requests()
+
+    assert processed == 0
+    assert list(SignatureRequest.objects.order_by("pk").values_list("attempts", flat=True)) == [
+        1,
+        0,
+    ]
+    assert Signature.objects.count() == 0
+
+
+def test_a_form_past_its_attempts_is_left_for_staff_and_the_rest_are_signed(
+    petition, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        broken = stored(petition, email="broken@example.org")
+        stored(petition, email="next@example.org")
+    SignatureRequest.objects.filter(pk=broken.pk).update(
+        data={"email": "broken@example.org"}, attempts=services.REQUEST_MAX_ATTEMPTS
+    )
+
+    processed = services.sign_waiting_requests()
+
+    assert processed == 1
+    assert list(Signature.objects.values_list("supporter__email", flat=True)) == [
+        "next@example.org"
+    ]
+    assert list(SignatureRequest.objects.values_list("pk", flat=True)) == [broken.pk]
