@@ -22,7 +22,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var" / "bench"
@@ -50,14 +50,25 @@ def bench_env(**extra: str) -> dict[str, str]:
     )
     url = os.environ.get("DATABASE_URL", "")
     if url:
-        parts = urlsplit(url)
-        name = parts.path.strip("/") or "sori"
-        env["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}_bench"))
+        name = urlsplit(url).path.strip("/") or "sori"
+        env["DATABASE_URL"] = with_database(url, f"{name}_bench")
+    if env.get("REDIS_URL"):
+        # Tasks go to a queue of this run's own: none left by an earlier run is taken.
+        env["CELERY_QUEUE"] = f"sori-bench-{time.time_ns()}"
     else:
         VAR.mkdir(parents=True, exist_ok=True)
         env["DATABASE_URL"] = f"sqlite:///{VAR / 'bench.sqlite3'}"
     env.update(extra)
     return env
+
+
+def with_database(url: str, name: str) -> str:
+    """``url`` naming database ``name`` instead. Built by hand because ``urlunsplit`` drops
+    the ``//`` of a URL without a host (``postgres:///sori`` would become
+    ``postgres:/sori``, which libpq does not read)."""
+    parts = urlsplit(url)
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{parts.scheme}://{parts.netloc}/{name}{query}"
 
 
 def is_postgres(env: dict[str, str]) -> bool:
@@ -67,9 +78,8 @@ def is_postgres(env: dict[str, str]) -> bool:
 def reset_database(env: dict[str, str]) -> None:
     """Drop and recreate the benchmark database, then migrate it."""
     if is_postgres(env):
-        parts = urlsplit(env["DATABASE_URL"])
-        name = parts.path.strip("/")
-        admin = urlunsplit(parts._replace(path="/postgres"))
+        name = urlsplit(env["DATABASE_URL"]).path.strip("/")
+        admin = with_database(env["DATABASE_URL"], "postgres")
         for sql in (
             f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
             f'CREATE DATABASE "{name}"',
@@ -146,6 +156,40 @@ def gunicorn(
         except subprocess.TimeoutExpired:
             process.kill()
         reader.join(timeout=5)
+
+
+@contextlib.contextmanager
+def celery_worker(env: dict[str, str], *, concurrency: int = 1) -> Iterator[subprocess.Popen]:
+    """A Celery worker on the run's own queue, as production runs one (needs REDIS_URL)."""
+    process = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--concurrency",
+            str(concurrency),
+            "--loglevel",
+            "WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 def _read_access_log(stream, counts: collections.Counter) -> None:
