@@ -1,0 +1,19 @@
+"""The one way to start a Celery task after the current transaction commits.
+
+Services never import their app's ``tasks`` module (which imports the services: a
+cycle); they name the task instead. Celery has registered every app's tasks by the time
+a service runs (``config.celery`` autodiscovers them), so the name is looked up when
+the transaction commits. In eager mode (no Redis) ``delay`` runs the task inline.
+"""
+
+from celery import current_app
+from django.db import transaction
+
+
+def after_commit(name: str, *args) -> None:
+    """Queue task ``name`` with ``args`` (ids, never objects) once the transaction commits.
+
+    ``robust``: a broker that refuses the message must not turn a committed change into
+    an error page; the work is recorded in the database and swept up later.
+    """
+    transaction.on_commit(lambda: current_app.tasks[name].delay(*args), robust=True)
