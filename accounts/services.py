@@ -3,14 +3,13 @@
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from lib import ratelimit
-from lib.emails import send_templated
+from lib.tasks import after_commit
 from lib.text import canonical_email, email_key
 
-from . import personal_data, tasks
+from . import emails, personal_data
 from .models import AuditEntry, ConsentRecord, Supporter, User
 
 MY_DATA_SALT = "sori.accounts.my-data"
@@ -106,7 +105,7 @@ def request_data_link(*, email: str, language: str, client: str) -> bool:
     if not client_ok:
         return False
     if address_ok:
-        transaction.on_commit(lambda: tasks.send_data_link.delay(email, language), robust=True)
+        after_commit("accounts.tasks.send_data_link", email, language)
     return True
 
 
@@ -119,14 +118,7 @@ def send_data_link(*, email: str, language: str = "en") -> None:
     supporter = Supporter.objects.for_email(email).first()
     if supporter is None:
         return
-    token = make_data_token(supporter)
-    url = settings.SITE_URL + reverse("accounts:data", args=[token])
-    send_templated(
-        "my_data_link",
-        to=[supporter.email],
-        context={"url": url, "supporter": supporter},
-        language=language,
-    )
+    emails.send_data_link(supporter, token=make_data_token(supporter), language=language)
 
 
 def export_supporter(supporter: Supporter) -> dict:

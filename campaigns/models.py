@@ -1,13 +1,11 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
-from lib.states import check_transition
-from lib.text import render_markdown
+from lib.models import MarkdownBody, Publishable
 
 
 class Target(models.Model):
@@ -71,7 +69,7 @@ class CampaignQuerySet(models.QuerySet):
         return self.none()
 
 
-class Campaign(models.Model):
+class Campaign(MarkdownBody, Publishable):
     """A cause: the story, the ask, and the actions that serve it."""
 
     class Status(models.TextChoices):
@@ -84,12 +82,12 @@ class Campaign(models.Model):
         Status.LIVE: {Status.DRAFT, Status.ARCHIVED},
         Status.ARCHIVED: {Status.LIVE},
     }
+    PUBLISHED_STATUS = Status.LIVE
 
     slug = models.SlugField(_("address"), max_length=80, unique=True)
     title = models.CharField(_("title"), max_length=200)
     summary = models.CharField(_("summary"), max_length=300)
     body = models.TextField(_("story"), blank=True, help_text=_("Markdown."))
-    body_html = models.TextField(editable=False, blank=True)
     image = models.ImageField(_("image"), upload_to="campaigns/", blank=True)
     image_alt = models.CharField(_("image description"), max_length=200, blank=True)
     status = models.CharField(
@@ -105,7 +103,6 @@ class Campaign(models.Model):
         Target, verbose_name=_("officials"), blank=True, related_name="campaigns"
     )
     position = models.PositiveIntegerField(_("position"), default=0)
-    published_at = models.DateTimeField(_("first published"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -119,24 +116,9 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
-        if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self) -> str:
         return reverse("campaigns:detail", args=[self.slug])
 
     @property
     def is_live(self) -> bool:
         return self.status == self.Status.LIVE
-
-    def set_status(self, status: str) -> None:
-        check_transition(self.TRANSITIONS, self.status, status)
-        self.status = status
-        fields = ["status", "updated_at"]
-        if status == self.Status.LIVE and self.published_at is None:
-            self.published_at = timezone.now()
-            fields.append("published_at")
-        self.save(update_fields=fields)

@@ -10,7 +10,7 @@ class DonationsConfig(AppConfig):
         from campaigns import actions
 
         from . import checks  # noqa: F401 - registers the system checks
-        from .providers import DonationData, donate_actions
+        from .integrations import DonationData, donate_actions
 
         personal_data.register(DonationData())
         actions.register(donate_actions)

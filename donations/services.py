@@ -16,12 +16,11 @@ from django.utils.translation import gettext as _
 from accounts import notices
 from accounts.models import ConsentRecord, Supporter
 from accounts.services import get_or_create_supporter, record_consent
-from lib.emails import send_templated
+from lib.tasks import after_commit
 
-from . import webhooks
+from . import emails, webhooks
 from .models import Donation, Payment, StripeEvent
 from .money import from_minor
-from .receipts import render_receipt
 from .stripe_api import stripe_client
 
 logger = logging.getLogger(__name__)
@@ -173,8 +172,6 @@ def record_stripe_event(*, event: dict) -> tuple[StripeEvent, bool]:
     ``process_stripe_event`` task unless the event was processed already. Returns the
     row and whether it is new.
     """
-    from . import tasks
-
     with transaction.atomic():
         stored, created = StripeEvent.objects.get_or_create(
             id=event["id"],
@@ -186,7 +183,7 @@ def record_stripe_event(*, event: dict) -> tuple[StripeEvent, bool]:
             },
         )
         if stored.processed_at is None:
-            transaction.on_commit(lambda: tasks.process_stripe_event.delay(stored.id), robust=True)
+            after_commit("donations.tasks.process_stripe_event", stored.id)
     return stored, created
 
 
@@ -271,15 +268,7 @@ def send_receipt(*, payment_id: int) -> bool:
         payment.save(update_fields=["receipt_status"])
         return True
     try:
-        send_templated(
-            "donation_receipt",
-            to=[donation.email],
-            context={"payment": payment, "donation": donation},
-            language=donation.language,
-            attachments=[
-                (f"{payment.receipt_number}.pdf", render_receipt(payment), "application/pdf")
-            ],
-        )
+        emails.send_receipt(payment)
     except Exception as failure:
         logger.exception("The receipt for payment %s could not be sent", payment_id)
         payment.receipt_status = Payment.ReceiptStatus.FAILED
@@ -371,15 +360,13 @@ def anonymise_donations(*, supporter: Supporter) -> int:
     running monthly gift cancelled at Stripe (nobody is charged by a Sori that has
     forgotten them). Returns how many donations were anonymised.
     """
-    from . import tasks
-
     donations = list(Donation.objects.select_for_update().filter(supporter=supporter))
     emails = {supporter.email, *(donation.email for donation in donations)} - {""}
     now = timezone.now()
     for donation in donations:
         if donation.can_cancel:
             pk = donation.pk
-            transaction.on_commit(lambda pk=pk: tasks.cancel_monthly.delay(pk), robust=True)
+            after_commit("donations.tasks.cancel_monthly", pk)
         donation.supporter = None
         donation.first_name = donation.last_name = donation.email = ""
         donation.anonymised_at = now

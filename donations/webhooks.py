@@ -21,8 +21,9 @@ from datetime import UTC, datetime
 
 import stripe
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
+
+from lib.tasks import after_commit
 
 from .models import Donation, Payment, ReceiptSequence, StripeEvent
 from .stripe_api import stripe_client
@@ -114,8 +115,6 @@ def record_payment(
     A new payment gets the next receipt number and, after commit, its receipt email
     (unless it is already fully refunded: a receipt for money returned would mislead).
     """
-    from . import tasks
-
     if not (invoice or payment_intent):
         raise ValueError("A payment needs a Stripe invoice or PaymentIntent")
     lookup = (
@@ -139,7 +138,7 @@ def record_payment(
             ),
         )
         if payment.receipt_status == Payment.ReceiptStatus.QUEUED:
-            transaction.on_commit(lambda: tasks.send_receipt.delay(payment.pk), robust=True)
+            after_commit("donations.tasks.send_receipt", payment.pk)
     donation.advance(Donation.Status.ACTIVE if donation.is_monthly else Donation.Status.PAID)
     return payment
 

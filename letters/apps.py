@@ -9,7 +9,7 @@ class LettersConfig(AppConfig):
         from accounts import personal_data
         from campaigns import actions, managed
 
-        from .personal_data import MANAGED, LettersData, letter_actions
+        from .integrations import MANAGED, LettersData, letter_actions
 
         personal_data.register(LettersData())
         actions.register(letter_actions)

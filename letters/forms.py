@@ -1,7 +1,6 @@
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 from django_countries.fields import CountryField
 
 from accounts import notices
@@ -11,7 +10,7 @@ from lib.names import clean_name, looks_like_address
 from lib.text import unknown_placeholders
 
 from .models import PLACEHOLDERS, Letter, LetterAction, placeholder_error
-from .services import SenderDetails, compose_letter, resolve_language
+from .services import SenderDetails, resolve_language
 
 # Each language by its own name, as in the language switch of every page.
 LANGUAGE_CHOICES = [
@@ -230,12 +229,12 @@ class LetterForm(forms.Form):
             "targets": self.chosen_targets(),
             "sender": self.sender(),
             "language_choice": data["language"],
-            "subject": self._own_words("subject", data.get("subject", "")),
-            "body": self._own_words("body", data.get("body", "")),
+            "subject": self.own_words("subject", data.get("subject", "")),
+            "body": self.own_words("body", data.get("body", "")),
             "personal_paragraph": data.get("personal_paragraph", ""),
         }
 
-    def _own_words(self, name: str, value: str) -> str:
+    def own_words(self, name: str, value: str) -> str:
         """The supporter's text, or "" if it is one of the action's templates untouched.
 
         "" makes the letter use the template of the language it is written in, so
@@ -246,7 +245,7 @@ class LetterForm(forms.Form):
         }
         return "" if " ".join(value.split()) in templates else value
 
-    def _typed(self, name: str):
+    def typed(self, name: str):
         """What the person typed (bound form) or what the form starts with (unbound)."""
         if self.is_bound:
             return self.data.get(self.add_prefix(name), "")
@@ -255,71 +254,10 @@ class LetterForm(forms.Form):
         field = self.fields.get(name)
         return field.initial if field is not None and field.initial is not None else ""
 
-    def _typed_list(self, name: str) -> list:
+    def typed_list(self, name: str) -> list:
         if self.is_bound:
             return self.data.getlist(self.add_prefix(name)) if hasattr(self.data, "getlist") else []
         return list(self.initial.get(name) or [])
-
-    def preview_letters(self) -> list[Letter]:
-        """Unsaved letters from whatever was typed so far, valid or not, for the preview.
-
-        Missing details show as bracketed hints ("[your town]"); over-long text is cut
-        at its limit; a rewrite with an unknown placeholder is shown as typed.
-        """
-        action = self.action
-
-        def text(name: str, limit: int, hint: str = "") -> str:
-            value = str(self._typed(name) or "").strip()[:limit]
-            return value or hint
-
-        sender = SenderDetails(
-            email="",
-            first_name=text("first_name", 100, str(_("[your first name]"))),
-            last_name=text("last_name", 100, str(_("[your last name]"))),
-            city=text("city", 100, str(_("[your town]"))),
-            country=text("country", 2).upper() if text("country", 2).upper() in countries else "",
-            postal_address=text("postal_address", 300),
-        )
-        if self.letter is not None:
-            targets = [self.letter.target]
-        elif "targets" in self.fields:
-            wanted = {str(value) for value in self._typed_list("targets")}
-            targets = [t for t in self.officials if str(t.pk) in wanted] or self.officials[:1]
-        else:
-            targets = self.officials
-        choice = text("language", 4)
-        letters = []
-        for target in targets:
-            language = resolve_language(
-                choice, target=target, interface_language=self.interface_language
-            )
-            subject = (
-                self._own_words("subject", text("subject", 200)) if action.allows_rewrite else ""
-            )
-            body = (
-                self._own_words("body", text("body", action.body_max_length))
-                if action.allows_rewrite
-                else ""
-            )
-            if unknown_placeholders(subject + body, PLACEHOLDERS):
-                # Shown as typed; the form error names the unknown placeholder.
-                subject, body = _literal(subject), _literal(body)
-            letters.append(
-                compose_letter(
-                    action=action,
-                    target=target,
-                    sender=sender,
-                    language=language,
-                    subject=subject,
-                    body=body,
-                    personal_paragraph=text("personal_paragraph", action.paragraph_max_length),
-                )
-            )
-        return letters
-
-
-def _literal(text: str) -> str:
-    return text.replace("{", "{{").replace("}", "}}")
 
 
 class DeliveryForm(forms.Form):

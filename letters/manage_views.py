@@ -41,6 +41,7 @@ from .forms import LetterForm, PrintBatchForm
 from .manage_forms import LetterActionForm
 from .models import Letter, LetterAction, LetterDelivery, PrintBatch
 from .pdf import letter_context, render_letter
+from .preview import preview_letters
 
 
 @staff_required
@@ -229,7 +230,7 @@ def _action_moves(action: LetterAction) -> dict[str, Move]:
 def _preview_context(request):
     def context_for(action: LetterAction) -> dict:
         form = LetterForm(action=action, interface_language=request.LANGUAGE_CODE)
-        preview = [] if action.status == LetterAction.Status.CLOSED else form.preview_letters()
+        preview = [] if action.status == LetterAction.Status.CLOSED else preview_letters(form)
         return {
             "action": action,
             "form": form,

@@ -12,34 +12,37 @@ from collections.abc import Callable, Iterable, Sequence
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import pgettext
 
 from lib.pdf import STATIC_BASE, StaticOnlyFetcher, merge_pdfs, render_pdf
 
+from .models import LANGUAGES as LETTER_LANGUAGES
 from .models import Letter
 
 STYLESHEETS = ("pdf/letter.css",)
+# The languages a letter can be written in (``Letter.LANGUAGES``).
+LANGUAGES = frozenset(code for code, _name in LETTER_LANGUAGES)
 
-# The fixed words of a letter are part of the letter, in the letter's language, not of
-# the interface: they do not follow the reader's interface language.
-WORDING = {
-    "en": {
-        "closing": "Yours sincerely,",
-        "subject": "Subject",
-        "through": "This letter was written by a supporter of {organisation} and is sent "
-        "on their behalf. The views in the personal paragraph are the writer's own.",
-        "from": "From",
-        "replies": "Replies to this email reach the writer directly.",
-    },
-    "ko": {
-        "closing": "올림",
-        "subject": "제목",
-        "through": "이 편지는 {organisation}의 지지자가 직접 쓴 것으로, 그분을 대신하여 "
-        "전달합니다. 개인 의견 단락은 쓴 분의 생각입니다.",
-        "from": "보내는 사람",
-        "replies": "이 메일에 회신하시면 편지를 쓴 분께 바로 전달됩니다.",
-    },
-}
+
+def _wording() -> dict[str, str]:
+    """The fixed words of a letter, in the active language (``letter_context`` sets it).
+
+    They are part of the letter, in the letter's language, not of the interface: they
+    do not follow the reader's interface language.
+    """
+    return {
+        "closing": pgettext("letter", "Yours sincerely,"),
+        "subject": pgettext("letter", "Subject"),
+        "through": pgettext(
+            "letter",
+            "This letter was written by a supporter of %(organisation)s and is sent on "
+            "their behalf. The views in the personal paragraph are the writer's own.",
+        )
+        % {"organisation": settings.ORGANISATION_NAME},
+        "from": pgettext("letter", "From"),
+        "replies": pgettext("letter", "Replies to this email reach the writer directly."),
+    }
 
 
 def _address_lines(text: str) -> list[str]:
@@ -48,15 +51,16 @@ def _address_lines(text: str) -> list[str]:
 
 def letter_context(letter: Letter) -> dict:
     """What the template needs for one letter; reads only the letter and its official."""
-    language = letter.language if letter.language in WORDING else "en"
-    wording = WORDING[language]
+    language = letter.language if letter.language in LANGUAGES else "en"
+    with translation.override(language):
+        wording = _wording()
     target = letter.target
     place = ", ".join(part for part in (letter.city.strip(), letter.country_name()) if part)
     return {
         "letter": letter,
         "lang": language,
         "wording": wording,
-        "through": wording["through"].format(organisation=settings.ORGANISATION_NAME),
+        "through": wording["through"],
         "recipient_name": target.display_name(language),
         "recipient_lines": _address_lines(target.address(language)),
         "salutation": target.salutation(language),

@@ -2,7 +2,6 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts import roles
 from accounts.models import Supporter
 from campaigns.models import Campaign
+from lib import ratelimit
 from lib.http import client_ip, hash_ip
 from lib.preview import frameable_by_this_site
 
@@ -20,6 +20,7 @@ from . import services
 from .forms import DeliveryForm, LetterForm
 from .models import Letter, LetterAction
 from .pdf import letter_context
+from .preview import preview_letters
 
 # The tokens of the letters this browser wrote or opened: holding a letter's link is
 # what lets a person see, change and send it; the session remembers the links.
@@ -46,16 +47,10 @@ def _remember(request, *letters: Letter) -> None:
 def _too_many_writes(request) -> bool:
     """Each letter costs a PDF render: cap letters per network address per hour.
 
-    The address is hashed (``lib.http.hash_ip``) and only kept in the cache for the hour.
+    The address is hashed (``lib.http.hash_ip``); the cache holds no address.
     """
-    key = f"letters:writes:{hash_ip(client_ip(request))}"
-    cache.add(key, 0, 60 * 60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, 60 * 60)
-        count = 1
-    return count > settings.LETTERS_WRITES_PER_HOUR_PER_ADDRESS
+    limit = ratelimit.Limit(settings.LETTERS_WRITES_PER_HOUR_PER_ADDRESS, 60 * 60)
+    return not ratelimit.allow(hash_ip(client_ip(request)), limit, prefix="letters:writes")
 
 
 def _get_action_for_user(request, slug: str) -> LetterAction:
@@ -144,7 +139,7 @@ def _preview(letters: list[Letter]) -> list[dict]:
 
 def _render_preview(request, form: LetterForm):
     """The live preview (htmx): the letter as typed so far. Never saves anything."""
-    context = {"preview": _preview(form.preview_letters())}
+    context = {"preview": _preview(preview_letters(form))}
     return render(request, "letters/letteraction_detail.html#preview", context)
 
 
@@ -155,17 +150,17 @@ def action_detail(request, slug):
         return _render_preview(request, LetterForm(request.POST, **options))
     if request.method != "POST":
         form = LetterForm(initial=_initial_for(request), **options)
-        return _render_action(request, action, form, form.preview_letters())
+        return _render_action(request, action, form, preview_letters(form))
     form = LetterForm(request.POST, **options)
     if "preview" in request.POST:
         return _render_action(
-            request, action, _unbound_copy(request.POST, **options), form.preview_letters()
+            request, action, _unbound_copy(request.POST, **options), preview_letters(form)
         )
     if not form.is_valid():
-        return _render_action(request, action, form, form.preview_letters(), status=400)
+        return _render_action(request, action, form, preview_letters(form), status=400)
     if _too_many_writes(request):
         form.add_error(None, TOO_MANY)
-        return _render_action(request, action, form, form.preview_letters(), status=429)
+        return _render_action(request, action, form, preview_letters(form), status=429)
     try:
         result = services.write_letter(
             action=action,
@@ -176,7 +171,7 @@ def action_detail(request, slug):
         )
     except services.LetterError as error:
         form.add_error(None, str(error))
-        return _render_action(request, action, form, form.preview_letters(), status=400)
+        return _render_action(request, action, form, preview_letters(form), status=400)
     _remember(request, *result.letters, *result.unchanged)
     for letter in result.unchanged:
         messages.info(
@@ -278,7 +273,7 @@ def letter_edit(request, token):
                 else:
                     messages.success(request, _("Your letter has been updated."))
                 return redirect(letter)
-    preview = form.preview_letters()
+    preview = preview_letters(form)
     if request.method == "POST" and "preview" in request.POST:
         form = _unbound_copy(request.POST, **options)
     elif form.is_bound and form.errors and status == 200:

@@ -5,6 +5,7 @@ import django.db.models.deletion
 import django.utils.timezone
 import django_countries.fields
 import letters.models
+import lib.storage
 from django.conf import settings
 from django.db import migrations, models
 
@@ -65,7 +66,7 @@ class Migration(migrations.Migration):
                 ('total', models.PositiveIntegerField(default=0, verbose_name='letters')),
                 ('progress', models.PositiveIntegerField(default=0, verbose_name='letters done')),
                 ('page_count', models.PositiveIntegerField(default=0, verbose_name='pages')),
-                ('file', models.FileField(blank=True, editable=False, storage=letters.models.private_storage, upload_to='', verbose_name='PDF')),
+                ('file', models.FileField(blank=True, editable=False, storage=lib.storage.private_storage, upload_to='', verbose_name='PDF')),
                 ('error', models.TextField(blank=True, verbose_name='error')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished')),
@@ -100,7 +101,7 @@ class Migration(migrations.Migration):
                 ('reply_to_supporter', models.BooleanField(default=False, verbose_name='replies may go to the supporter')),
                 ('delivery_requested_at', models.DateTimeField(blank=True, null=True, verbose_name='delivery asked for at')),
                 ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='email confirmed at')),
-                ('pdf', models.FileField(blank=True, editable=False, storage=letters.models.private_storage, upload_to='', verbose_name='stored PDF')),
+                ('pdf', models.FileField(blank=True, editable=False, storage=lib.storage.private_storage, upload_to='', verbose_name='stored PDF')),
                 ('pdf_revision', models.PositiveIntegerField(default=0, editable=False)),
                 ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='emailed at')),
                 ('posted_at', models.DateTimeField(blank=True, null=True, verbose_name='posted at')),

@@ -6,7 +6,7 @@ from django.core import mail
 from django.utils import timezone
 
 from accounts.models import ConsentRecord, Supporter
-from letters import services
+from letters import emails, services
 from letters.models import Letter, LetterAction, LetterDelivery, PrintBatch
 from letters.services import LetterError, SenderDetails, write_letter
 from tests.factories import (
@@ -262,7 +262,7 @@ def test_confirmation_mail_names_action_and_official_but_nothing_the_writer_type
 def test_official_email_subject_is_the_writers_subject_unescaped_on_one_line():
     letter = LetterFactory(subject="Workers' rights & <fair pay>\r\nBcc: everyone@example.org")
 
-    message = services.build_official_email(letter, to="minister@officials.example", pdf=b"%PDF")
+    message = emails.build_official_email(letter, to="minister@officials.example", pdf=b"%PDF")
 
     assert message.subject == "Workers' rights & <fair pay> Bcc: everyone@example.org"
     assert message.bcc == []
