@@ -53,39 +53,35 @@ class SupporterAdmin(admin.ModelAdmin):
     inlines = [ConsentInline]
 
 
+class EvidenceAdmin(admin.ModelAdmin):
+    """Read-only: nobody adds, changes or deletes evidence through the admin."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ConsentRecord)
-class ConsentRecordAdmin(admin.ModelAdmin):
+class ConsentRecordAdmin(EvidenceAdmin):
     """Read-only: consent history is evidence and is never edited."""
 
     list_display = ["supporter", "purpose", "granted", "notice_version", "created_at"]
     list_filter = ["purpose", "granted", "notice_version"]
     search_fields = ["supporter__email"]
-    readonly_fields = [f.name for f in ConsentRecord._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(EvidenceAdmin):
     """Read-only: the audit log is evidence."""
 
     list_display = ["created_at", "actor_email", "action", "subject", "rows"]
     list_filter = ["action"]
     search_fields = ["actor_email", "subject"]
-    readonly_fields = [f.name for f in AuditEntry._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -34,21 +34,12 @@ class StripeUnavailable(RuntimeError):
 
 
 @transaction.atomic
-def _create_pending_donation(
-    *,
-    first_name: str,
-    last_name: str,
-    email: str,
-    amount: int,
-    currency: str,
-    frequency: str,
-    campaign,
-    language: str,
-    source: str,
-) -> Donation:
+def _create_pending_donation(*, email: str, language: str, source: str, **gift) -> Donation:
+    """The Supporter (if new), the donation consent and a pending Donation of ``gift``
+    (names, amount, currency, frequency, campaign)."""
+    names = {"first_name": gift["first_name"], "last_name": gift["last_name"]}
     supporter, _created = get_or_create_supporter(
-        email=email,
-        defaults={"first_name": first_name, "last_name": last_name, "language": language},
+        email=email, defaults={**names, "language": language}
     )
     record_consent(
         supporter=supporter,
@@ -60,14 +51,9 @@ def _create_pending_donation(
     )
     return Donation.objects.create(
         supporter=supporter,
-        campaign=campaign,
-        first_name=first_name,
-        last_name=last_name,
         email=supporter.email,
         language=language,
-        amount=amount,
-        currency=currency,
-        frequency=frequency,
+        **gift,
     )
 
 

@@ -33,28 +33,12 @@ class LetterActionForm(AddressFixedOncePublished, forms.ModelForm):
         error_messages={"min_value": _("The goal must be at least 1 letter, or empty.")},
     )
 
+    field_order = ["campaign", "title", "slug", "summary", "intro", "targets"]
+
     class Meta:
         model = LetterAction
-        fields = [
-            "campaign",
-            "title",
-            "slug",
-            "summary",
-            "intro",
-            "targets",
-            "target_mode",
-            "subject_en",
-            "body_en",
-            "subject_ko",
-            "body_ko",
-            "editing",
-            "paragraph_max_length",
-            "body_max_length",
-            "deliver_download",
-            "deliver_email",
-            "deliver_print",
-            "goal",
-        ]
+        # The form's fields are the ones a copy takes over, plus where it lives.
+        fields = ["campaign", "slug", "targets", *LetterAction.COPIED_FIELDS]
         help_texts = {
             "slug": _("Letters, digits and hyphens: the page is at /letters/<address>/."),
             "intro": _("Markdown: **bold**, *italic*, [link](https://…), lists, ## headings."),

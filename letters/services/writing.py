@@ -1,12 +1,7 @@
 """Writing letters: composing, saving drafts, and erasing a supporter's letters.
 
-Who may change a letter: whoever holds its link (the token; this browser keeps the
-tokens it wrote or opened) or the signed-in owner of the supporter's address. Anybody
-else who writes again with the same address rewrites the *draft* (nothing of the old
-text is shown to them) or, if a letter was already sent, starts a new draft that can
-never be delivered as well. Either way the screen looks exactly like a first letter,
-so nobody learns whether an address wrote before. Delivery always needs the owner of
-the address: a confirmation link by email, or their signed-in, verified account.
+Who may change a letter, and why a rewrite looks exactly like a first letter: see the
+package docstring (``letters/services/__init__.py``).
 """
 
 from collections import Counter
