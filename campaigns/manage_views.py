@@ -210,13 +210,19 @@ def _campaign_preview_context(campaign: Campaign) -> dict:
 @staff_required
 def campaign_create(request):
     form = CampaignForm(request.POST or None, request.FILES or None, user=request.user)
+    return _save_or_show(request, form, None, _("Campaign created as a draft."))
+
+
+def _save_or_show(request, form: CampaignForm, campaign: Campaign | None, saved: str):
+    """The create and edit screens: save a valid POST and go to the campaign, or show
+    the form (400 with its errors)."""
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             campaign = form.save()
-        messages.success(request, _("Campaign created as a draft."))
+        messages.success(request, saved)
         return redirect("campaigns:manage_campaign", pk=campaign.pk)
     status = 400 if form.is_bound else 200
-    context = {"form": form, "campaign": None}
+    context = {"form": form, "campaign": campaign}
     return render(request, "campaigns/manage/campaign_form.html", context, status=status)
 
 
@@ -254,14 +260,7 @@ def campaign_edit(request, pk):
     form = CampaignForm(
         request.POST or None, request.FILES or None, instance=campaign, user=request.user
     )
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-        messages.success(request, _("Your changes are saved."))
-        return redirect("campaigns:manage_campaign", pk=campaign.pk)
-    status = 400 if form.is_bound else 200
-    context = {"form": form, "campaign": campaign}
-    return render(request, "campaigns/manage/campaign_form.html", context, status=status)
+    return _save_or_show(request, form, campaign, _("Your changes are saved."))
 
 
 @manager_required
