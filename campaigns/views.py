@@ -2,6 +2,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from accounts import roles
+from lib import pagecache
 
 from .actions import actions_for
 from .models import Campaign
@@ -19,7 +20,7 @@ def _get_campaign_for_user(request, slug: str) -> Campaign:
 
 def home(request):
     campaigns = Campaign.objects.live()
-    return render(request, "campaigns/home.html", {"campaigns": campaigns})
+    return pagecache.render(request, "campaigns/home.html", {"campaigns": campaigns})
 
 
 def campaign_detail(request, slug):
@@ -30,4 +31,7 @@ def campaign_detail(request, slug):
         "targets": campaign.targets.filter(active=True),
         "is_preview": not campaign.is_live,
     }
-    return render(request, "campaigns/campaign_detail.html", context)
+    if context["is_preview"]:
+        # A manager's preview of a draft: never a shared copy.
+        return render(request, "campaigns/campaign_detail.html", context)
+    return pagecache.render(request, "campaigns/campaign_detail.html", context)

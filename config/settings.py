@@ -70,8 +70,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    # Cached anonymous petition pages and count.json, before the rest of the stack.
+    # Cached anonymous petition pages and count.json, before the rest of the stack
+    # (PETITIONS_FASTPATH, below, can take it out).
     "petitions.fastpath.PetitionFastPathMiddleware",
+    # Cached anonymous home and campaign pages, likewise (lib/pagecache.py).
+    "lib.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -403,6 +406,15 @@ PETITIONS_MAIL_PER_CLIENT_PER_DAY = env_int("PETITIONS_MAIL_PER_CLIENT_PER_DAY",
 # How long the shared copy of a petition page (and its counter) may be served: the
 # count and recent signers on it are at most this many seconds old. 0: no caching.
 PETITIONS_PAGE_CACHE_SECONDS = env_int("PETITIONS_PAGE_CACHE_SECONDS", 10)
+# Off: the petition fast path is taken out of MIDDLEWARE, and cached petition pages go
+# through the whole stack like any other (`make bench ARGS=pages` shows what it buys).
+PETITIONS_FASTPATH = env_bool("PETITIONS_FASTPATH", True)
+if not PETITIONS_FASTPATH:
+    MIDDLEWARE = [name for name in MIDDLEWARE if not name.endswith(".PetitionFastPathMiddleware")]
+# How long the shared copy of the home page and of a campaign page may be served to
+# visitors without a session (lib/pagecache.py); any change to a campaign, petition or
+# letter action drops the copies at once. 0: no caching.
+PAGES_CACHE_SECONDS = env_int("PAGES_CACHE_SECONDS", 10)
 # Cache-Control max-age of count.json and the counter fragment.
 PETITIONS_COUNT_MAX_AGE = env_int("PETITIONS_COUNT_MAX_AGE", 15)
 # 0: count on the petition row. N > 0: spread increments over N rows per petition, for

@@ -6,6 +6,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.cache import cache
 
 from accounts import roles
+from lib import pagecache
 from petitions import page_views
 from tests.factories import CampaignFactory, SupporterFactory, UserFactory
 
@@ -20,9 +21,11 @@ def enable_mfa(user) -> str:
 @pytest.fixture(autouse=True)
 def _clean_cache():
     cache.clear()
+    pagecache.clear_local()
     page_views.discard_held()
     yield
     cache.clear()
+    pagecache.clear_local()
     page_views.discard_held()
 
 

@@ -1,0 +1,299 @@
+"""Whole public pages, rendered once and served to every visitor without a session.
+
+A page such as the home page is the same for everyone who is not signed in, except
+for the CSRF token in its forms (the language switch), which is each visitor's own.
+A view renders such a page through ``render()`` below: for a visitor without a
+session, messages or a query string, the page is rendered with an unguessable
+placeholder where the token goes, kept in the shared cache for
+``PAGES_CACHE_SECONDS``, and every visitor gets it with their own token filled in.
+``PageCacheMiddleware``, placed right after the security, static-file and CSP
+middleware, answers those visitors from the cache before sessions, authentication,
+messages, locale and CSRF middleware run, adding what they would have added (the
+``csrftoken`` cookie, ``X-Frame-Options``, ``Content-Language``, ``Vary``). It looks
+only for paths whose page this process has stored before, so no other request waits
+on the cache.
+
+Nothing personal is ever stored: a request with a session cookie (anyone signed in),
+a messages cookie, a signed-in user, a query string or an htmx header is rendered
+afresh and not kept.
+
+Invalidation is by version: every key holds the current version, and ``invalidate()``
+sets a new one, so every stored page is left behind at once (the old copies expire on
+their own). ``connect()`` bumps the version whenever a model the pages show is saved
+or deleted. Each process also keeps the version and the pages it served for
+``LOCAL_SECONDS``, so a busy page costs no round trip to the cache: an edit shows at
+once in the process that made it and within ``LOCAL_SECONDS`` everywhere else. No
+copy is served after ``PAGES_CACHE_SECONDS`` from its rendering.
+"""
+
+import functools
+import hashlib
+import os
+import re
+import time
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, get_token
+from django.shortcuts import render as render_afresh
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.crypto import salted_hmac
+from django.utils.csp import CSP, build_policy
+
+LOCAL_SECONDS = 2.0
+VERSION_KEY = "pages:version"
+
+# This process's copies: key -> (monotonic deadline, value).
+_local: dict[str, tuple[float, object]] = {}
+# Paths whose view stores its page (learnt when it does): the middleware looks in the
+# cache for these only, so other pages cost no cache round trip and do not depend on
+# the cache being up. Bounded: at most one entry per page such a view answers.
+_paths: set[str] = set()
+
+
+# Which requests ---------------------------------------------------------------------
+
+
+def cacheable(request: HttpRequest) -> bool:
+    """True when the request may be answered with the shared anonymous copy."""
+    user = getattr(request, "user", None)  # not there yet in the middleware
+    return (
+        settings.PAGES_CACHE_SECONDS > 0
+        and request.method == "GET"
+        and not request.META.get("QUERY_STRING")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+        and not request.META.get("HTTP_HX_REQUEST")  # not .headers: parses them all
+        and not (user is not None and user.is_authenticated)
+    )
+
+
+# Storing and finding ----------------------------------------------------------------
+
+
+def _new_version() -> str:
+    return f"{time.time_ns():x}"
+
+
+def version() -> str:
+    """The current version of every stored page (this process's copy, else the cache's)."""
+    now = time.monotonic()
+    entry = _local.get(VERSION_KEY)
+    if entry is not None and entry[0] > now:
+        return entry[1]
+    value = cache.get(VERSION_KEY)
+    if value is None:
+        cache.add(VERSION_KEY, _new_version(), timeout=None)
+        value = cache.get(VERSION_KEY)
+    _local[VERSION_KEY] = (now + LOCAL_SECONDS, value)
+    return value
+
+
+def invalidate() -> None:
+    """Leave every stored page behind: the next visitor of each gets a fresh rendering."""
+    value = _new_version()
+    cache.set(VERSION_KEY, value, timeout=None)
+    _local.clear()
+    _local[VERSION_KEY] = (time.monotonic() + LOCAL_SECONDS, value)
+
+
+def clear_local() -> None:
+    """Drop this process's copies and the paths it learnt (tests call it between tests)."""
+    _local.clear()
+    _paths.clear()
+
+
+def key(request: HttpRequest, language: str) -> str:
+    """The cache key of this page in ``language``, at the current version."""
+    # The host and scheme are in the page (absolute links); only hosts that passed
+    # ALLOWED_HOSTS on the way to the view are ever stored. Hashed: a cache key must
+    # be short and printable whatever the path.
+    where = f"{request.scheme}://{request.META.get('HTTP_HOST', '')}{request.path}|{language}"
+    return f"pages:{version()}:{hashlib.blake2b(where.encode(), digest_size=16).hexdigest()}"
+
+
+def lookup(request: HttpRequest, language: str) -> str | None:
+    """The stored copy of this page in ``language``, if one is fresh enough."""
+    key_ = key(request, language)
+    now = time.monotonic()
+    entry = _local.get(key_)
+    if entry is not None and entry[0] > now:
+        return entry[1]
+    stored = cache.get(key_)
+    if stored is None:
+        return None
+    expires_at, html = stored
+    left = expires_at - time.time()
+    if left <= 0:
+        return None
+    if len(_local) > 1000:
+        for stale in [k for k, (deadline, _value) in _local.items() if deadline <= now]:
+            del _local[stale]
+    _local[key_] = (now + min(LOCAL_SECONDS, left), html)
+    return html
+
+
+def store(request: HttpRequest, key_: str, html: str) -> None:
+    """Keep ``html`` under ``key_`` (taken before the page was rendered, see ``render``)."""
+    seconds = settings.PAGES_CACHE_SECONDS
+    if seconds > 0:
+        # The deadline travels with the page, so a copy taken into a process's own
+        # memory is never served past it either.
+        cache.set(key_, (time.time() + seconds, html), timeout=seconds)
+        _paths.add(request.path)
+
+
+# Rendering (views) --------------------------------------------------------------------
+
+
+@functools.cache
+def hole() -> str:
+    """The placeholder for the CSRF token in a stored page.
+
+    Derived from SECRET_KEY, so nobody can write it into a campaign's text and have a
+    visitor's token pasted there; computed on first use, not at import.
+    """
+    digest = salted_hmac("sori.lib.pagecache.hole", "csrf", algorithm="sha256").hexdigest()
+    return f"sori-page-hole-{digest[:24]}"
+
+
+def render(request: HttpRequest, template_name: str, context: dict) -> HttpResponse:
+    """``django.shortcuts.render`` for a page that is the same for every anonymous visitor.
+
+    For a request that ``cacheable()`` allows, the page is rendered with the CSRF
+    placeholder, stored, and answered with this visitor's token; any other request
+    gets an ordinary rendering, never stored.
+    """
+    if not cacheable(request):
+        return render_afresh(request, template_name, context)
+    # The key, and so the version, is taken before the view read anything (by the
+    # middleware, on its miss): a change committed meanwhile leaves this copy behind.
+    key_ = getattr(request, "pagecache_key", None) or key(request, translation.get_language())
+    html = render_to_string(template_name, {**context, "csrf_token": hole()}, request)
+    store(request, key_, html)
+    response = HttpResponse(html.replace(hole(), get_token(request)))
+    # The body carries this visitor's CSRF token: no shared cache may keep it.
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+# Serving before the rest of the middleware --------------------------------------------
+
+_ALPHABET = CSRF_ALLOWED_CHARS
+_INDEX = {char: index for index, char in enumerate(_ALPHABET)}
+# os.urandom bytes -> alphabet characters in one C call: byte b becomes the character
+# b % 62; bytes at or above the last multiple of 62 are dropped so none is favoured.
+_TO_ALPHABET = bytes(ord(_ALPHABET[b % len(_ALPHABET)]) for b in range(256))
+_BIASED = bytes(range(256 - 256 % len(_ALPHABET), 256))
+SECRET_PATTERN = re.compile(rf"^[a-zA-Z0-9]{{{CSRF_SECRET_LENGTH}}}$")
+
+
+def random_string(length: int) -> str:
+    """Letters and digits from os.urandom, unbiased, usually in one system call.
+
+    Django's ``get_random_string`` asks the OS once per character; a CSRF token needs
+    64 characters, which would be much of what a cached page costs.
+    """
+    out = b""
+    while len(out) < length:
+        out += os.urandom(length + 8).translate(_TO_ALPHABET, _BIASED)
+    return out[:length].decode("ascii")
+
+
+def mask_secret(secret: str) -> str:
+    """A fresh masked form token for a CSRF secret, as ``django.middleware.csrf`` masks.
+
+    The mask differs on every page, so the secret never appears twice in compressed
+    responses (BREACH); Django's CSRF middleware unmasks it when the form comes back.
+    """
+    mask = random_string(CSRF_SECRET_LENGTH)
+    size = len(_ALPHABET)
+    cipher = "".join(
+        _ALPHABET[(_INDEX[s] + _INDEX[m]) % size] for s, m in zip(secret, mask, strict=True)
+    )
+    return mask + cipher
+
+
+_policy: tuple[object, str | None] = (None, None)
+
+
+def content_security_policy() -> str | None:
+    """``SECURE_CSP`` as a header, built once; None when it needs a nonce per response.
+
+    Django's CSP middleware (before this one) would build the same header for every
+    response; it keeps one that is already set.
+    """
+    global _policy
+    config = settings.SECURE_CSP
+    if _policy[0] is not config:
+        needs_nonce = any(CSP.NONCE in values for values in config.values() if values)
+        _policy = (config, None if needs_nonce or not config else build_policy(config))
+    return _policy[1]
+
+
+class PageCacheMiddleware:
+    """Answer anonymous GETs of stored pages before the rest of the middleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        if request.path in _paths and cacheable(request):
+            language = translation.get_language_from_request(request)
+            html = lookup(request, language)
+            if html is not None:
+                return self._respond(request, html, language)
+            request.pagecache_key = key(request, language)
+        return self.get_response(request)
+
+    @staticmethod
+    def _respond(request: HttpRequest, html: str, language: str) -> HttpResponse:
+        secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+        new_secret = not SECRET_PATTERN.match(secret)
+        if new_secret:
+            secret = random_string(CSRF_SECRET_LENGTH)
+        response = HttpResponse(html.replace(hole(), mask_secret(secret)))
+        if new_secret:
+            response.set_cookie(
+                settings.CSRF_COOKIE_NAME,
+                secret,
+                max_age=settings.CSRF_COOKIE_AGE,
+                domain=settings.CSRF_COOKIE_DOMAIN,
+                path=settings.CSRF_COOKIE_PATH,
+                secure=settings.CSRF_COOKIE_SECURE,
+                httponly=settings.CSRF_COOKIE_HTTPONLY,
+                samesite=settings.CSRF_COOKIE_SAMESITE,
+            )
+        # What the skipped middleware would have added to the page rendered afresh.
+        response.headers["Cache-Control"] = "private, no-cache"
+        response.headers["Vary"] = "Cookie, Accept-Language"
+        response.headers["Content-Language"] = language
+        response.headers["X-Frame-Options"] = settings.X_FRAME_OPTIONS
+        if policy := content_security_policy():
+            # A plain str: CSP.HEADER_ENFORCE is a StrEnum member, which WSGI servers
+            # that check header types (runserver's) refuse.
+            response.headers[str(CSP.HEADER_ENFORCE)] = policy
+        return response
+
+
+# Invalidation -----------------------------------------------------------------------
+
+
+def _changed(sender, **kwargs) -> None:
+    # Now, so this process shows the change at once, and again after the commit: a
+    # page rendered from the old rows before the commit is left behind too.
+    invalidate()
+    transaction.on_commit(invalidate)
+
+
+def connect(*models) -> None:
+    """Leave every stored page behind whenever one of ``models`` is saved or deleted."""
+    for model in models:
+        label = model._meta.label
+        post_save.connect(_changed, sender=model, dispatch_uid=f"pagecache.saved.{label}")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"pagecache.deleted.{label}")
