@@ -227,3 +227,26 @@ def test_hsts_preload_is_opt_in():
     opted_in = run_django(code, HSTS_PRELOAD="1", **production)
 
     assert (default.stdout.strip(), opted_in.stdout.strip()) == ("False", "True")
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, True), ("1", True), ("0", False)])
+def test_petitions_fastpath_setting_puts_the_middleware_in_or_takes_it_out(value, expected):
+    code = (
+        "from django.conf import settings;"
+        "print(any(m.endswith('.PetitionFastPathMiddleware') for m in settings.MIDDLEWARE),"
+        " 'lib.pagecache.PageCacheMiddleware' in settings.MIDDLEWARE)"
+    )
+
+    result = run_django(code, DEBUG="1", **({"PETITIONS_FASTPATH": value} if value else {}))
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [str(expected), "True"]
+
+
+def test_pages_cache_seconds_is_read_from_the_environment():
+    code = "from django.conf import settings; print(settings.PAGES_CACHE_SECONDS)"
+
+    default = run_django(code, DEBUG="1")
+    off = run_django(code, DEBUG="1", PAGES_CACHE_SECONDS="0")
+
+    assert (default.stdout.strip(), off.stdout.strip()) == ("10", "0")
