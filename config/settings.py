@@ -72,7 +72,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Cached anonymous petition pages and count.json, before the rest of the stack
     # (PETITIONS_FASTPATH, below, can take it out).
-    "petitions.fastpath.PetitionFastPathMiddleware",
+    "petitions.hotpath.fastpath.PetitionFastPathMiddleware",
     # Cached anonymous home and campaign pages, likewise (lib/pagecache.py).
     "lib.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lib.states import TransitionNotAllowed
 
-from . import services
+from . import signatures
 from .models import Milestone, Petition, Signature
 
 
@@ -84,13 +84,15 @@ class SignatureAdmin(admin.ModelAdmin):
     def release(self, request, queryset):
         moved = 0
         for signature in queryset.filter(status=Signature.Status.REVIEW).select_related("petition"):
-            services.change_signature_status(signature=signature, status=signature.release_status())
+            signatures.change_signature_status(
+                signature=signature, status=signature.release_status()
+            )
             moved += 1
         self.message_user(request, _("%(n)d signature(s) released.") % {"n": moved})
 
     @admin.action(description=_("Invalidate"), permissions=["change"])
     def invalidate(self, request, queryset):
-        moved = services.change_signature_statuses(
+        moved = signatures.change_signature_statuses(
             signatures=queryset, status=Signature.Status.INVALIDATED
         )
         self.message_user(request, _("%(n)d signature(s) invalidated.") % {"n": moved})

@@ -12,12 +12,16 @@ class PetitionsConfig(AppConfig):
         from campaigns import actions, managed
         from campaigns.models import Campaign
 
-        from . import page_cache
+        from . import receivers
         from .integrations import MANAGED, PROVIDER, petition_actions
+        from .models import Petition
 
         personal_data.register(PROVIDER)
         actions.register(petition_actions)
         managed.register(MANAGED)
         post_save.connect(
-            page_cache.campaign_saved, sender=Campaign, dispatch_uid="petitions.campaign_saved"
+            receivers.petition_saved, sender=Petition, dispatch_uid="petitions.petition_saved"
+        )
+        post_save.connect(
+            receivers.campaign_saved, sender=Campaign, dispatch_uid="petitions.campaign_saved"
         )

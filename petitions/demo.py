@@ -14,7 +14,7 @@ from accounts.models import ConsentRecord, Supporter
 from campaigns.models import Campaign
 from lib.text import email_key
 
-from . import services
+from . import signatures
 from .models import Milestone, Petition, Signature
 
 MILESTONES = [1_000, 10_000, 100_000]
@@ -169,7 +169,7 @@ def seed(out) -> None:
             petition.set_status(Petition.Status.OPEN)
         added = _add_signers(petition, spec["signers"], rng, now)
         out(f"Petition: {petition.slug} ({added} demo signatures added)")
-    for drift in services.reconcile_counts():
+    for drift in signatures.reconcile_counts():
         out(f"Recounted {drift.petition.slug}: {drift.actual}")
 
 
@@ -229,7 +229,7 @@ def _add_signers(petition: Petition, how_many: int, rng: random.Random, now) -> 
                 granted=True,
                 notice_text=str(notices.PETITION.text),
                 notice_version=notices.PETITION.version,
-                source=services.consent_source(petition),
+                source=signatures.consent_source(petition),
                 created_at=signature.created_at,
             )
             for signature in new

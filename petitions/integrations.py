@@ -9,8 +9,10 @@ from accounts.personal_data import ActivitySection
 from campaigns.actions import Action
 from campaigns.managed import ManagedAction
 
-from . import page_cache, services, tokens
+from . import signatures
+from .hotpath import page_cache
 from .models import Petition, Signature
+from .signing import tokens
 
 
 def petition_actions(campaign) -> list[Action]:
@@ -106,7 +108,7 @@ class PetitionData:
         }
 
     def erase(self, supporter) -> None:
-        services.erase_signatures(supporter=supporter)
+        signatures.erase_signatures(supporter=supporter)
 
 
 PROVIDER = PetitionData()

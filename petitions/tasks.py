@@ -1,52 +1,56 @@
-"""Background jobs: they take ids and call a service (eager, i.e. inline, without Redis)."""
+"""Background jobs: they take ids and call a service (eager, i.e. inline, without Redis).
+
+Services never import this module: they queue a task by its name
+(``lib.tasks.after_commit("petitions.tasks.<name>", ...)``), and beat names them in
+``config/settings.py``; the names must not change.
+"""
+
+from datetime import timedelta
 
 from celery import shared_task
 
-from . import services
+from . import signatures
+from .hotpath import page_views
+from .signing import emails, intake
+from .staff import delivery
 
 
 @shared_task
 def send_confirmation(signature_id: int, ip_hash: str = "") -> None:
-    services.send_confirmation_email(signature_id=signature_id, ip_hash=ip_hash)
+    emails.send_confirmation_email(signature_id=signature_id, ip_hash=ip_hash)
 
 
 @shared_task
 def notify_repeat_signer(signature_id: int, ip_hash: str = "") -> None:
-    services.notify_repeat_signer(signature_id=signature_id, ip_hash=ip_hash)
+    emails.notify_repeat_signer(signature_id=signature_id, ip_hash=ip_hash)
 
 
 @shared_task(ignore_result=True)
 def sign_waiting_requests() -> int:
-    """Sign every stored sign form (queued by ``services.wake_signer``)."""
-    return services.sign_waiting_requests()
+    """Sign every stored sign form (queued by ``intake.wake_signer``)."""
+    return intake.sign_waiting_requests()
 
 
 @shared_task(ignore_result=True)
 def process_stale_signature_requests() -> int:
     """Sign the stored forms whose own task never ran; run every minute by beat."""
-    from datetime import timedelta
-
-    return services.process_stale_signature_requests(
-        older_than=timedelta(seconds=services.REQUEST_SWEEP_SECONDS)
+    return intake.process_stale_signature_requests(
+        older_than=timedelta(seconds=intake.REQUEST_SWEEP_SECONDS)
     )
 
 
 @shared_task(ignore_result=True)
 def build_delivery_pack(pack_id: int) -> None:
-    from . import delivery
-
     delivery.build_delivery_pack(pack_id=pack_id)
 
 
 @shared_task(ignore_result=True)
 def flush_page_views() -> int | None:
     """Move page views counted in the cache to the database; run every few minutes by beat."""
-    from . import page_views
-
     return page_views.flush()
 
 
 @shared_task(ignore_result=True)
 def clear_ip_hashes() -> int:
     """Blank address hashes past PETITIONS_IP_HASH_DAYS; run daily by beat."""
-    return services.clear_ip_hashes()
+    return signatures.clear_ip_hashes()

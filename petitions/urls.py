@@ -1,6 +1,8 @@
 from django.urls import include, path
 
-from . import export_views, manage_views, moderation_views, views
+from .manage import views as manage_views
+from .signing import views
+from .staff import export_views, moderation_views
 
 app_name = "petitions"
 

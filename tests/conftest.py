@@ -7,7 +7,7 @@ from django.core.cache import cache
 
 from accounts import roles
 from lib import pagecache
-from petitions import page_views
+from petitions.hotpath import page_views
 from tests.factories import CampaignFactory, SupporterFactory, UserFactory
 
 

@@ -4,7 +4,7 @@ from playwright.sync_api import expect
 
 from accounts import roles
 from accounts.models import AuditEntry
-from petitions import page_cache
+from petitions.hotpath import page_cache
 from petitions.models import Petition
 from tests.conftest import enable_mfa
 from tests.e2e.test_foundation_flows import current_totp

@@ -3,7 +3,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from petitions import page_cache, services
+from petitions import signatures
+from petitions.hotpath import page_cache
 from petitions.models import Signature
 from tests.factories import CampaignFactory, PetitionFactory, SignatureFactory
 
@@ -22,7 +23,7 @@ def test_supporter_signs_confirms_from_the_dev_mailbox_and_sees_the_count_rise(
     petition = PetitionFactory(campaign=campaign, slug="free-them", title="Free them now", goal=100)
     SignatureFactory(petition=petition)
     SignatureFactory(petition=petition)
-    services.reconcile_counts()
+    signatures.reconcile_counts()
     counter = page.locator(".counter-figure")
     console_errors = []  # a CSP violation (inline script or style) shows up here
     page.on("console", lambda m: m.type == "error" and console_errors.append(m.text))

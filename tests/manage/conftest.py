@@ -3,7 +3,7 @@
 import pytest
 
 from accounts import roles
-from petitions import page_cache
+from petitions.hotpath import page_cache
 from tests.factories import (
     LetterActionFactory,
     MilestoneFactory,

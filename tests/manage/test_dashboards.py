@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from letters.models import Letter, LetterDelivery
-from petitions import services
+from petitions import signatures
 from petitions.models import PageViewCount
 from tests.factories import LetterFactory, SignatureFactory, TargetFactory
 
@@ -35,7 +35,7 @@ def signed(petition):
             source=source,
             created_at=now - timedelta(days=days),
         )
-    services.reconcile_counts()
+    signatures.reconcile_counts()
     return petition
 
 

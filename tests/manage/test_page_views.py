@@ -10,7 +10,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from petitions import page_views, tasks
+from petitions import tasks
+from petitions.hotpath import page_views
 from petitions.models import PageViewCount
 from tests.factories import PetitionFactory
 

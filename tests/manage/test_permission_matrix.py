@@ -207,7 +207,7 @@ def test_the_matrix_covers_every_url_of_the_manager_area(
         "letter_action": letter_action,
         "minister": minister,
     }
-    modules = {"campaigns.manage_views", "petitions.manage_views", "letters.manage_views"}
+    modules = {"campaigns.manage_views", "petitions.manage.views", "letters.manage_views"}
     manager_urls = {
         f"{include.namespace}:{pattern.name}"
         for include in get_resolver().url_patterns

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.utils import timezone
 
-from petitions import page_cache
+from petitions.hotpath import page_cache
 from petitions.models import Milestone, Petition
 from tests.factories import PetitionFactory, SignatureFactory, TargetFactory
 from tests.manage.conftest import petition_data

@@ -4,7 +4,7 @@ tests of the challenge itself set PETITIONS_CHALLENGE back to True."""
 import pytest
 from django.urls import reverse
 
-from petitions import page_cache
+from petitions.hotpath import page_cache
 from tests.factories import MilestoneFactory, PetitionFactory
 
 

@@ -6,7 +6,8 @@ import pytest
 from altcha import create_challenge_v1, solve_challenge_v1
 from django.utils import timezone
 
-from petitions import abuse
+from petitions.hotpath.page_cache import clean_ref
+from petitions.signing import abuse
 
 
 def solved_payload(challenge: dict, **changes) -> str:
@@ -118,7 +119,7 @@ def test_is_disposable(address, disposable):
     ],
 )
 def test_clean_ref(raw, clean):
-    assert abuse.clean_ref(raw) == clean
+    assert clean_ref(raw) == clean
 
 
 def test_rate_limits_count_each_client_and_each_petition_separately(settings):

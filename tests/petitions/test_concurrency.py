@@ -14,8 +14,11 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Supporter
-from petitions import services, tokens
+from petitions import signatures
 from petitions.models import Petition, Signature
+from petitions.signing import services as sign_services
+from petitions.signing import tokens
+from petitions.signing.services import SignerDetails
 from tests.factories import SignatureFactory, SupporterFactory
 from tests.petitions.conftest import form_data
 
@@ -103,7 +106,7 @@ def test_two_hundred_distinct_signers_give_a_count_of_exactly_two_hundred(
     assert statuses == [302] * 200
     assert petition.current_count == 200
     assert Signature.objects.counted().count() == 200
-    assert services.reconcile_counts(fix=False) == []
+    assert signatures.reconcile_counts(fix=False) == []
 
 
 def test_a_supporter_created_by_another_action_at_the_same_moment_is_reused(petition):
@@ -126,8 +129,9 @@ def test_a_supporter_created_by_another_action_at_the_same_moment_is_reused(peti
     timer = threading.Timer(0.5, release.set)
     timer.start()
 
-    result = services.sign_petition(
-        petition=petition, email="jiwoo@example.org", first_name="Ji-woo", country="KR"
+    result = sign_services.sign_petition(
+        petition=petition,
+        signer=SignerDetails(email="jiwoo@example.org", first_name="Ji-woo", country="KR"),
     )
 
     other.join()

@@ -3,8 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from petitions import counting, services
+from petitions import signatures
+from petitions.hotpath import counting
 from petitions.models import CountShard, Petition, Signature
+from petitions.signing import services as sign_services
 from tests.factories import PetitionFactory, SignatureFactory
 
 
@@ -21,7 +23,7 @@ def fresh(petition) -> Petition:
 def confirm_all(petition, how_many: int) -> None:
     for _ in range(how_many):
         signature = SignatureFactory(petition=petition, status="pending", confirmed_at=None)
-        services.confirm_signature(signature=signature)
+        sign_services.confirm_signature(signature=signature)
 
 
 def test_row_counting_changes_the_column_and_makes_no_shards(petition):
@@ -53,17 +55,17 @@ def test_sharded_counting_goes_down_on_withdrawal_and_invalidation(petition, sha
     confirm_all(petition, 3)
     first, second = petition.signatures.all()[:2]
 
-    services.withdraw_signature(signature=first)
-    services.change_signature_status(signature=second, status="invalidated")
+    signatures.withdraw_signature(signature=first)
+    signatures.change_signature_status(signature=second, status="invalidated")
 
     assert fresh(petition).current_count == 1
-    assert services.reconcile_counts(fix=False) == []
+    assert signatures.reconcile_counts(fix=False) == []
 
 
 def test_reconcile_folds_shards_back_into_the_column(petition, sharded):
     confirm_all(petition, 5)
 
-    drifts = services.reconcile_counts()
+    drifts = signatures.reconcile_counts()
 
     current = fresh(petition)
     assert drifts == []
@@ -75,7 +77,7 @@ def test_reconcile_sees_drift_in_shards(petition, sharded):
     confirm_all(petition, 2)
     CountShard.objects.update(delta=10)
 
-    drifts = services.reconcile_counts()
+    drifts = signatures.reconcile_counts()
 
     assert [(d.actual, d.stored > 2) for d in drifts] == [(2, True)]
     assert fresh(petition).current_count == 2
@@ -90,7 +92,7 @@ def test_switching_shards_off_keeps_the_count_exact(petition, settings):
 
     current = fresh(petition)
     assert (current.signature_count, current.current_count) == (1, 3)
-    assert services.reconcile_counts(fix=False) == []
+    assert signatures.reconcile_counts(fix=False) == []
 
 
 def test_pages_and_count_json_show_the_sharded_count(client, petition, sharded):

@@ -6,7 +6,7 @@ from django.core import mail
 
 from lib.ratelimit import Limit, current, subject_hash
 from lib.text import email_key
-from petitions import services
+from petitions import signatures
 from petitions.models import Signature
 from tests.factories import PetitionFactory
 from tests.petitions.conftest import form_data, sign_url
@@ -43,7 +43,7 @@ def test_releasing_a_signature_held_by_the_defences_sends_its_confirmation(
     assert mail.outbox == []
 
     with django_capture_on_commit_callbacks(execute=True):
-        moved = services.change_signature_statuses(
+        moved = signatures.change_signature_statuses(
             signatures=Signature.objects.all(), status=Signature.Status.PENDING
         )
 
@@ -59,9 +59,9 @@ def test_releasing_one_held_signature_sends_its_confirmation_once(
     signature = Signature.objects.get()
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.change_signature_status(signature=signature, status=Signature.Status.PENDING)
-        services.change_signature_status(signature=signature, status=Signature.Status.REVIEW)
-        services.change_signature_status(signature=signature, status=Signature.Status.PENDING)
+        signatures.change_signature_status(signature=signature, status=Signature.Status.PENDING)
+        signatures.change_signature_status(signature=signature, status=Signature.Status.REVIEW)
+        signatures.change_signature_status(signature=signature, status=Signature.Status.PENDING)
 
     assert [m.subject for m in mail.outbox] == [CONFIRM]
 

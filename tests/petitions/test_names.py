@@ -4,8 +4,8 @@ import re
 
 from django.core import mail
 
-from petitions.delivery import pack_signatures
 from petitions.models import Signature
+from petitions.staff.delivery import pack_signatures
 from tests.factories import SignatureFactory, SupporterFactory
 from tests.petitions.conftest import form_data, sign_url
 from tests.petitions.test_views import confirm_link, count_of

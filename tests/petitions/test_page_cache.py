@@ -2,7 +2,7 @@ import re
 
 from django.test import Client
 
-from petitions import page_cache
+from petitions.hotpath import page_cache
 from petitions.models import Petition
 from tests.factories import SignatureFactory, SupporterFactory
 from tests.petitions.conftest import form_data

@@ -8,8 +8,10 @@ from accounts import notices
 from accounts.models import ConsentRecord, Supporter
 from accounts.services import erase_supporter
 from lib.states import TransitionNotAllowed
-from petitions import services
+from petitions import signatures
 from petitions.models import Petition, Signature
+from petitions.signing import services as sign_services
+from petitions.signing.services import SignerDetails
 from tests.factories import PetitionFactory, SignatureFactory, SupporterFactory
 
 
@@ -18,18 +20,22 @@ def sign(django_capture_on_commit_callbacks):
     """sign_petition, with its after-commit work (mail) run as a real commit would."""
 
     def sign(petition, **overrides):
-        arguments = {
-            "petition": petition,
+        details = {
             "email": "jiwoo@example.org",
             "first_name": "Ji-woo",
             "last_name": "Kim",
             "country": "KR",
         }
-        arguments.update(overrides)
+        others = {name: overrides.pop(name) for name in SIGNING_OPTIONS if name in overrides}
+        signer = SignerDetails(**{**details, **overrides})
         with django_capture_on_commit_callbacks(execute=True):
-            return services.sign_petition(**arguments)
+            return sign_services.sign_petition(petition=petition, signer=signer, **others)
 
     return sign
+
+
+# Arguments of sign_petition besides the petition and the signer's details.
+SIGNING_OPTIONS = ("ip_hash", "language", "verified_supporter", "review_reason")
 
 
 def count_of(petition) -> int:
@@ -187,7 +193,7 @@ def test_sign_petition_review_on_petition_without_confirmation_is_not_counted(pe
 def test_sign_petition_refuses_a_petition_that_is_not_open(campaign, status, sign):
     petition = PetitionFactory(campaign=campaign, status=status)
 
-    with pytest.raises(services.PetitionNotOpen):
+    with pytest.raises(sign_services.PetitionNotOpen):
         sign(petition)
 
     assert Signature.objects.count() == 0
@@ -197,7 +203,7 @@ def test_sign_petition_refuses_a_petition_that_is_not_open(campaign, status, sig
 def test_sign_petition_refuses_after_closing_time(campaign, sign):
     petition = PetitionFactory(campaign=campaign, closes_at=timezone.now() - timedelta(minutes=1))
 
-    with pytest.raises(services.PetitionNotOpen):
+    with pytest.raises(sign_services.PetitionNotOpen):
         sign(petition)
 
     assert Signature.objects.count() == 0
@@ -275,7 +281,7 @@ def test_repeat_mail_carries_a_confirm_link_only_while_unconfirmed(petition, sig
     mail.outbox.clear()
 
     sign(petition)
-    services.confirm_signature(signature=signature)
+    sign_services.confirm_signature(signature=signature)
     Signature.objects.filter(pk=signature.pk).update(repeat_mailed_at=None)
     sign(petition)
 
@@ -323,11 +329,11 @@ def test_signing_one_petition_does_not_block_another(petition, campaign, sign):
 def test_confirm_signature_counts_it_once_and_stamps_milestones(petition, sign):
     signatures = [sign(petition, email=f"s{i}@example.org").signature for i in range(2)]
 
-    services.confirm_signature(signature=signatures[0])
-    services.confirm_signature(signature=signatures[0])
+    sign_services.confirm_signature(signature=signatures[0])
+    sign_services.confirm_signature(signature=signatures[0])
     assert count_of(petition) == 1
     assert petition.milestones.get(threshold=2).reached_at is None
-    services.confirm_signature(signature=signatures[1])
+    sign_services.confirm_signature(signature=signatures[1])
 
     signatures[0].refresh_from_db()
     assert signatures[0].status == Signature.Status.CONFIRMED
@@ -341,7 +347,7 @@ def test_confirm_signature_counts_it_once_and_stamps_milestones(petition, sign):
 def test_confirm_signature_in_review_records_confirmation_but_stays_held(petition, sign):
     signature = sign(petition, review_reason="rate_ip").signature
 
-    services.confirm_signature(signature=signature)
+    sign_services.confirm_signature(signature=signature)
 
     signature.refresh_from_db()
     assert signature.status == Signature.Status.REVIEW
@@ -352,9 +358,9 @@ def test_confirm_signature_in_review_records_confirmation_but_stays_held(petitio
 
 def test_confirm_signature_that_was_invalidated_changes_nothing(petition, sign):
     signature = sign(petition).signature
-    services.change_signature_status(signature=signature, status="invalidated")
+    signatures.change_signature_status(signature=signature, status="invalidated")
 
-    services.confirm_signature(signature=signature)
+    sign_services.confirm_signature(signature=signature)
 
     signature.refresh_from_db()
     assert signature.status == Signature.Status.INVALIDATED
@@ -381,12 +387,12 @@ def test_change_signature_status_keeps_the_count_exact(petition, start, end, cou
     signature = SignatureFactory(petition=petition, status=start)
     Petition.objects.filter(pk=petition.pk).update(signature_count=int(start == "confirmed"))
 
-    services.change_signature_status(signature=signature, status=end)
+    signatures.change_signature_status(signature=signature, status=end)
 
     signature.refresh_from_db()
     assert signature.status == end
     assert count_of(petition) == count_after
-    assert services.reconcile_counts(fix=False) == []
+    assert signatures.reconcile_counts(fix=False) == []
 
 
 @pytest.mark.parametrize(("start", "end"), [("confirmed", "pending"), ("pending", "pending")])
@@ -394,7 +400,7 @@ def test_change_signature_status_refuses_moves_outside_the_map(petition, start, 
     signature = SignatureFactory(petition=petition, status=start)
 
     with pytest.raises(TransitionNotAllowed):
-        services.change_signature_status(signature=signature, status=end)
+        signatures.change_signature_status(signature=signature, status=end)
 
     signature.refresh_from_db()
     assert signature.status == start
@@ -403,7 +409,7 @@ def test_change_signature_status_refuses_moves_outside_the_map(petition, start, 
 def test_change_signature_status_to_review_records_the_reason(petition):
     signature = SignatureFactory(petition=petition, status="pending")
 
-    services.change_signature_status(signature=signature, status="review")
+    signatures.change_signature_status(signature=signature, status="review")
 
     signature.refresh_from_db()
     assert signature.review_reason == Signature.ReviewReason.STAFF
@@ -416,7 +422,7 @@ def test_change_signature_statuses_moves_many_and_fixes_each_count(petition, cam
     confirmed = SignatureFactory(petition=other, status="confirmed")
     Petition.objects.filter(pk=other.pk).update(signature_count=1)
 
-    moved = services.change_signature_statuses(
+    moved = signatures.change_signature_statuses(
         signatures=Signature.objects.all(), status=Signature.Status.CONFIRMED
     )
 
@@ -428,7 +434,7 @@ def test_change_signature_statuses_moves_many_and_fixes_each_count(petition, cam
     }
     confirmed.refresh_from_db()
     assert confirmed.status == "confirmed"
-    assert services.reconcile_counts(fix=False) == []
+    assert signatures.reconcile_counts(fix=False) == []
 
 
 def test_change_signature_statuses_invalidating_counted_ones_lowers_the_count(petition):
@@ -436,7 +442,7 @@ def test_change_signature_statuses_invalidating_counted_ones_lowers_the_count(pe
         SignatureFactory(petition=petition, status="confirmed")
     Petition.objects.filter(pk=petition.pk).update(signature_count=3)
 
-    moved = services.change_signature_statuses(
+    moved = signatures.change_signature_statuses(
         signatures=petition.signatures.all()[:2], status="invalidated"
     )
 
@@ -449,9 +455,9 @@ def test_change_signature_statuses_invalidating_counted_ones_lowers_the_count(pe
 
 def test_withdraw_signature_deletes_it_lowers_the_count_and_records_withdrawal(petition, sign):
     signature = sign(petition).signature
-    services.confirm_signature(signature=signature)
+    sign_services.confirm_signature(signature=signature)
 
-    withdrawn = services.withdraw_signature(signature=signature)
+    withdrawn = signatures.withdraw_signature(signature=signature)
 
     assert withdrawn is True
     assert Signature.objects.count() == 0
@@ -462,16 +468,16 @@ def test_withdraw_signature_deletes_it_lowers_the_count_and_records_withdrawal(p
 
 def test_withdraw_signature_twice_is_harmless(petition, sign):
     signature = sign(petition).signature
-    services.withdraw_signature(signature=signature)
+    signatures.withdraw_signature(signature=signature)
 
-    assert services.withdraw_signature(signature=signature) is False
+    assert signatures.withdraw_signature(signature=signature) is False
 
     assert count_of(petition) == 0
 
 
 def test_withdrawn_signer_can_sign_again(petition, sign):
     signature = sign(petition).signature
-    services.withdraw_signature(signature=signature)
+    signatures.withdraw_signature(signature=signature)
 
     result = sign(petition)
 
@@ -485,7 +491,7 @@ def test_erase_supporter_withdraws_their_signatures_and_keeps_counts_exact(petit
     SignatureFactory(petition=petition, supporter=supporter)
     SignatureFactory(petition=other, supporter=supporter)
     SignatureFactory(petition=other, supporter=SupporterFactory(), status="pending")
-    services.reconcile_counts()
+    signatures.reconcile_counts()
     assert (count_of(petition), count_of(other)) == (2, 1)
 
     erase_supporter(supporter=supporter)
@@ -504,18 +510,18 @@ def test_reconcile_counts_reports_and_fixes_drift(petition):
     SignatureFactory(petition=petition, status="pending")
     Petition.objects.filter(pk=petition.pk).update(signature_count=7)
 
-    drifts = services.reconcile_counts()
+    drifts = signatures.reconcile_counts()
 
     assert [(d.petition.pk, d.stored, d.actual) for d in drifts] == [(petition.pk, 7, 3)]
     assert count_of(petition) == 3
     assert petition.milestones.get(threshold=2).reached_at is not None
-    assert services.reconcile_counts() == []
+    assert signatures.reconcile_counts() == []
 
 
 def test_reconcile_counts_without_fix_changes_nothing(petition):
     SignatureFactory(petition=petition)
 
-    drifts = services.reconcile_counts(fix=False)
+    drifts = signatures.reconcile_counts(fix=False)
 
     assert [(d.stored, d.actual) for d in drifts] == [(0, 1)]
     assert count_of(petition) == 0
@@ -524,6 +530,6 @@ def test_reconcile_counts_without_fix_changes_nothing(petition):
 def test_a_drifted_count_never_goes_below_zero(petition):
     signature = SignatureFactory(petition=petition)
 
-    services.withdraw_signature(signature=signature)
+    signatures.withdraw_signature(signature=signature)
 
     assert count_of(petition) == 0

@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.services import erase_supporter
-from petitions import services
 from petitions.models import Petition, Signature, SignatureRequest
+from petitions.signing import intake
+from petitions.signing.services import SignerDetails
 from tests.factories import SupporterFactory
 from tests.petitions.conftest import form_data
 
@@ -30,24 +31,26 @@ def statements(queries: CaptureQueriesContext) -> list[str]:
 
 def fields(**overrides) -> dict:
     """A validated sign form, as ``SignForm.signature_fields`` gives it."""
-    return {
-        "email": "jiwoo@example.org",
-        "first_name": "Ji-woo",
-        "last_name": "Kim",
-        "country": "KR",
-        "postcode": "",
-        "city": "",
-        "display": "initials",
-        "comment": "",
-        "wants_updates": False,
-        "source": "",
-        **overrides,
-    }
+    return SignerDetails(
+        **{
+            "email": "jiwoo@example.org",
+            "first_name": "Ji-woo",
+            "last_name": "Kim",
+            "country": "KR",
+            "postcode": "",
+            "city": "",
+            "display": "initials",
+            "comment": "",
+            "wants_updates": False,
+            "source": "",
+            **overrides,
+        }
+    )
 
 
 def stored(petition, **overrides) -> SignatureRequest:
-    return services.request_signature(
-        petition=petition, fields=fields(**overrides), ip_hash="", language="en", review_reason=""
+    return intake.request_signature(
+        petition=petition, signer=fields(**overrides), ip_hash="", language="en", review_reason=""
     )
 
 
@@ -76,8 +79,8 @@ def test_a_stored_form_is_signed_exactly_once(petition, django_capture_on_commit
         request = stored(petition)
 
     with django_capture_on_commit_callbacks(execute=True):  # the mail, after commit
-        first = services.process_signature_request(request_id=request.pk)
-        second = services.process_signature_request(request_id=request.pk)
+        first = intake.process_signature_request(request_id=request.pk)
+        second = intake.process_signature_request(request_id=request.pk)
 
     assert (first, second) == (True, False)
     signature = Signature.objects.get()
@@ -93,7 +96,7 @@ def test_a_form_for_a_petition_closed_meanwhile_is_dropped(
         request = stored(petition)
     Petition.objects.filter(pk=petition.pk).update(status=Petition.Status.CLOSED)
 
-    processed = services.process_signature_request(request_id=request.pk)
+    processed = intake.process_signature_request(request_id=request.pk)
 
     assert processed is True
     assert Signature.objects.count() == 0
@@ -136,9 +139,9 @@ def test_the_stored_review_reason_is_applied_when_signing(
     petition, reason, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_signature(
+        intake.request_signature(
             petition=petition,
-            fields=fields(),
+            signer=fields(),
             ip_hash="ab" * 16,
             language="ko",
             review_reason=reason,
@@ -163,7 +166,7 @@ def test_one_drain_signs_every_waiting_form_with_one_task(
     assert len(wakes) == 3
     assert signed == ["a@example.org", "b@example.org", "c@example.org"]
     assert SignatureRequest.objects.count() == 0
-    assert cache.get(services.DRAIN_FLAG) is None  # the next form queues a new drain
+    assert cache.get(intake.DRAIN_FLAG) is None  # the next form queues a new drain
 
 
 def test_a_form_that_cannot_be_signed_counts_an_attempt_and_stops_the_drain(
@@ -175,7 +178,7 @@ def test_a_form_that_cannot_be_signed_counts_an_attempt_and_stops_the_drain(
     # A form stored by an older release whose fields signing no longer takes.
     SignatureRequest.objects.filter(pk=broken.pk).update(data={"email": "broken@example.org"})
 
-    processed = services.sign_waiting_requests()
+    processed = intake.sign_waiting_requests()
 
     assert processed == 0
     assert list(SignatureRequest.objects.order_by("pk").values_list("attempts", flat=True)) == [
@@ -192,10 +195,10 @@ def test_a_form_past_its_attempts_is_left_for_staff_and_the_rest_are_signed(
         broken = stored(petition, email="broken@example.org")
         stored(petition, email="next@example.org")
     SignatureRequest.objects.filter(pk=broken.pk).update(
-        data={"email": "broken@example.org"}, attempts=services.REQUEST_MAX_ATTEMPTS
+        data={"email": "broken@example.org"}, attempts=intake.REQUEST_MAX_ATTEMPTS
     )
 
-    processed = services.sign_waiting_requests()
+    processed = intake.sign_waiting_requests()
 
     assert processed == 1
     assert list(Signature.objects.values_list("supporter__email", flat=True)) == [

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from accounts.models import ConsentRecord, Supporter
 from campaigns.models import Campaign
-from petitions import services, tokens
+from petitions import signatures
 from petitions.models import Petition, Signature
+from petitions.signing import tokens
 from tests.factories import (
     PASSWORD,
     CampaignFactory,
@@ -71,7 +72,7 @@ def test_petition_page_shows_text_targets_counter_and_form(client, petition):
         display="full",
         comment="Free them.",
     )
-    services.reconcile_counts()
+    signatures.reconcile_counts()
 
     response = client.get(petition.get_absolute_url())
 
@@ -149,7 +150,7 @@ def test_petition_page_escapes_html_in_names_and_comments(client, petition):
 
 def test_closed_petition_shows_final_count_and_no_form(client, petition):
     SignatureFactory(petition=petition)
-    services.reconcile_counts()
+    signatures.reconcile_counts()
     petition.set_status(Petition.Status.CLOSED)
 
     response = client.get(petition.get_absolute_url())
@@ -834,7 +835,7 @@ def test_withdraw_token_cannot_confirm(client, post, petition):
 def test_confirm_token_for_a_withdrawn_signature_says_so(client, post, petition):
     post(sign_url(petition), form_data())
     link = confirm_link(mail.outbox[0])
-    services.withdraw_signature(signature=Signature.objects.get())
+    signatures.withdraw_signature(signature=Signature.objects.get())
 
     response = post(link)
 
@@ -951,7 +952,7 @@ def test_tampered_withdraw_link_changes_nothing(post, petition):
 
 def test_count_json_returns_count_goal_and_time_with_cache_headers(client, petition):
     SignatureFactory(petition=petition)
-    services.reconcile_counts()
+    signatures.reconcile_counts()
     petition.refresh_from_db()
 
     response = client.get(reverse("petitions:count", args=[petition.slug]))
@@ -1022,7 +1023,7 @@ def test_my_data_export_contains_signatures(client, petition):
 def test_erasing_my_data_withdraws_signatures(post, petition):
     supporter = SupporterFactory()
     SignatureFactory(petition=petition, supporter=supporter)
-    services.reconcile_counts()
+    signatures.reconcile_counts()
     from accounts.services import make_data_token
 
     post(reverse("accounts:data_erase", args=[make_data_token(supporter)]), {"confirm": "on"})

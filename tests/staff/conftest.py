@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from petitions import page_cache
-from petitions.services import reconcile_counts
+from petitions.hotpath import page_cache
+from petitions.signatures import reconcile_counts
 from tests.factories import PetitionFactory, SignatureFactory, SupporterFactory
 
 

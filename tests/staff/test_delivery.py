@@ -8,9 +8,9 @@ import pytest
 from pypdf import PdfReader
 
 from accounts.models import AuditEntry
-from petitions.delivery import MANIFEST_HEADER, listed_row, manifest_line, pack_signatures
-from petitions.exports import csv_line
 from petitions.models import DeliveryPack
+from petitions.staff.delivery import MANIFEST_HEADER, listed_row, manifest_line, pack_signatures
+from petitions.staff.exports import csv_line
 from tests.factories import TargetFactory
 from tests.staff.conftest import at, recount, sign
 
@@ -241,7 +241,7 @@ def test_a_petition_without_confirmed_signatures_has_nothing_to_deliver(
 
 
 def test_a_failed_build_keeps_the_error_and_no_file(client, bob, signers, monkeypatch, make_pack):
-    from petitions import delivery
+    from petitions.staff import delivery
 
     def broken(*args, **kwargs):
         raise OSError("disk full")
@@ -274,7 +274,7 @@ def test_erasing_a_listed_signer_deletes_the_pack_files(
 
 
 def test_withdrawing_an_unlisted_signature_keeps_the_pack(client, bob, signers, make_pack):
-    from petitions.services import withdraw_signature
+    from petitions.signatures import withdraw_signature
 
     make_pack(bob)
 

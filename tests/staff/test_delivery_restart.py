@@ -6,7 +6,7 @@ from pypdf import PdfReader
 
 from accounts.services import erase_supporter
 from petitions.models import DeliveryPack
-from petitions.services import withdraw_signature
+from petitions.signatures import withdraw_signature
 from tests.interleave import after_progress
 from tests.staff.conftest import at, recount, sign
 

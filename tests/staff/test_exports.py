@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from accounts.models import AuditEntry
-from petitions.exports import ExportSpec, SignatureExport
+from petitions.staff.exports import ExportSpec, SignatureExport
 from tests.staff.conftest import at, recount, sign
 
 EXPORT = "/manage/petitions/free-them/export/"

@@ -158,7 +158,7 @@ def test_undo_leaves_alone_what_moved_since_and_clears_stamped_confirmations(
     apply(client, preview(client, action="release", name_pattern="bot *"))
     assert statuses(held) == ["confirmed", "confirmed", "confirmed", "review"]
     moved_since = Signature.objects.get(pk=held[1].pk)
-    from petitions.services import change_signature_status
+    from petitions.signatures import change_signature_status
 
     change_signature_status(signature=moved_since, status="invalidated")
 

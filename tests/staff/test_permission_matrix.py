@@ -78,7 +78,7 @@ def people(alice, bob, carol, mallory):
 
 def post_data(path: str) -> dict:
     if path.endswith("/bulk/apply/"):
-        from petitions.moderation import Criteria, fingerprint, matching
+        from petitions.staff.moderation import Criteria, fingerprint, matching
 
         criteria = Criteria(kind="release", review_reason="rate_ip")
         pks = matching(criteria).values_list("pk", flat=True)

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from petitions import services
+from petitions import signatures
 
 
 class Command(BaseCommand):
@@ -11,6 +11,6 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        cleared = services.clear_ip_hashes()
+        cleared = signatures.clear_ip_hashes()
         days = settings.PETITIONS_IP_HASH_DAYS
         self.stdout.write(f"Blanked {cleared:,} address hashes older than {days} days.")

@@ -5,9 +5,9 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts import roles
 from accounts.models import User
 from campaigns.models import Campaign
-from petitions.exports import DEFAULT_COLUMNS, open_export
-from petitions.forms import ExportForm
 from petitions.models import Petition
+from petitions.staff.exports import DEFAULT_COLUMNS, open_export
+from petitions.staff.forms import ExportForm
 
 
 class Command(BaseCommand):

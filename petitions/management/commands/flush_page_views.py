@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from petitions import page_views
+from petitions.hotpath import page_views
 
 
 class Command(BaseCommand):

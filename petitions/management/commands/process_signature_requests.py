@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 
-from petitions import services
+from petitions.signing import intake
 
 
 class Command(BaseCommand):
@@ -15,13 +15,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--older-than",
             type=int,
-            default=services.REQUEST_SWEEP_SECONDS,
+            default=intake.REQUEST_SWEEP_SECONDS,
             metavar="SECONDS",
             help="Only forms stored at least this long ago (default: %(default)s).",
         )
 
     def handle(self, *args, **options):
-        processed = services.process_stale_signature_requests(
+        processed = intake.process_stale_signature_requests(
             older_than=timedelta(seconds=options["older_than"])
         )
         self.stdout.write(f"Processed {processed:,} waiting sign forms.")

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from petitions import services
+from petitions import signatures
 
 
 class Command(BaseCommand):
@@ -17,7 +17,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, check: bool = False, **options):
-        drifts = services.reconcile_counts(fix=not check)
+        drifts = signatures.reconcile_counts(fix=not check)
         for drift in drifts:
             self.stdout.write(
                 f"{drift.petition.slug}: stored {drift.stored:,}, counted {drift.actual:,} "

@@ -15,8 +15,8 @@ from django_countries import countries
 
 from lib.days import day_number, day_starts
 
-from . import page_views
-from .models import Milestone, Petition, Signature
+from ..hotpath import page_views
+from ..models import Milestone, Petition, Signature
 
 DAYS = 30
 TOP_COUNTRIES = 10

@@ -15,10 +15,10 @@ from accounts.decorators import manager_required
 from accounts.services import record_audit
 from campaigns.models import Campaign
 
+from ..models import DeliveryPack, Petition
 from . import delivery
 from .exports import open_export
 from .forms import DeliveryPackForm, ExportForm
-from .models import DeliveryPack, Petition
 
 
 def _get_petition_for_user(request, slug: str) -> Petition:

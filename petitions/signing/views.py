@@ -23,9 +23,11 @@ from campaigns.actions import actions_for
 from lib import ratelimit
 from lib.ratelimit import Limit
 
-from . import abuse, page_cache, page_views, services, tokens
+from .. import signatures
+from ..hotpath import page_cache, page_views
+from ..models import Petition, Signature
+from . import abuse, intake, services, tokens
 from .forms import ConfirmForm, SignForm
-from .models import Petition, Signature
 
 DETAIL_TEMPLATE = "petitions/petition_detail.html"
 RECENT_SIGNERS = 10
@@ -202,7 +204,7 @@ def _detail_context(
         "image_url": settings.SITE_URL + petition.campaign.image.url
         if petition.campaign.image
         else "",
-        "ref": abuse.clean_ref(request.GET.get("ref", "")),
+        "ref": page_cache.clean_ref(request.GET.get("ref", "")),
         "challenge_url": f"{reverse('petitions:challenge')}?petition={petition.slug}"
         if settings.PETITIONS_CHALLENGE and supporter is None
         else "",
@@ -260,14 +262,20 @@ def sign(request, slug):
         context = _detail_context(request, petition, form=form, supporter=supporter)
         return render(request, DETAIL_TEMPLATE, context, status=400)
     ip_hash = abuse.request_ip_hash(request)
-    review_reason = _review_reason(form, petition, supporter, ip_hash)
+    review_reason = abuse.review_reason(
+        petition=petition,
+        ip_hash=ip_hash,
+        verified=supporter is not None,
+        honeypot=form.cleaned_data.get("website", ""),
+        solution=form.cleaned_data.get("altcha", ""),
+    )
     try:
         if supporter is None:
             # Stored and signed by a task: the request does the same work whether or not
             # the address has signed, so its timing tells nobody who has.
-            services.request_signature(
+            intake.request_signature(
                 petition=petition,
-                fields=form.signature_fields(),
+                signer=form.signature_fields(),
                 ip_hash=ip_hash,
                 language=translation.get_language(),
                 review_reason=review_reason,
@@ -276,7 +284,7 @@ def sign(request, slug):
             # A verified supporter learns only about themselves: signed at once.
             services.sign_petition(
                 petition=petition,
-                **form.signature_fields(),
+                signer=form.signature_fields(),
                 ip_hash=ip_hash,
                 language=translation.get_language(),
                 verified_supporter=supporter,
@@ -288,23 +296,6 @@ def sign(request, slug):
         return render(request, DETAIL_TEMPLATE, context, status=409)
     # The same answer for a first signature and a repeat: nobody learns who has signed.
     return redirect("petitions:thanks", slug=petition.slug)
-
-
-def _review_reason(form: SignForm, petition: Petition, supporter, ip_hash: str) -> str:
-    """Why a new signature should be held for review, or "" to take it as it is.
-
-    The request-side checks only; the petition-wide limit is checked when signing,
-    where it is known whether the signature is new (``services.sign_petition``).
-    """
-    rate_reason = abuse.client_rate_reason(ip_hash=ip_hash)
-    if supporter is None:
-        if form.cleaned_data.get("website"):
-            return Signature.ReviewReason.HONEYPOT
-        if settings.PETITIONS_CHALLENGE and not abuse.verify_challenge(
-            form.cleaned_data.get("altcha", ""), petition_id=petition.pk
-        ):
-            return Signature.ReviewReason.CHALLENGE
-    return rate_reason
 
 
 @require_safe
@@ -424,7 +415,7 @@ def withdraw(request, token):
         return render(request, "petitions/withdrawn.html", {"petition": None})
     signature = check.signature
     if request.method == "POST":
-        services.withdraw_signature(signature=signature, language=translation.get_language())
+        signatures.withdraw_signature(signature=signature, language=translation.get_language())
         return render(request, "petitions/withdrawn.html", {"petition": signature.petition})
     return render(request, "petitions/withdraw.html", {"signature": signature, "token": token})
 
@@ -439,6 +430,6 @@ def withdraw_own(request, slug):
     if signature is None:
         messages.info(request, _("You have not signed this petition."))
     else:
-        services.withdraw_signature(signature=signature, language=translation.get_language())
+        signatures.withdraw_signature(signature=signature, language=translation.get_language())
         messages.success(request, _("Your signature has been withdrawn."))
     return redirect(petition.get_absolute_url())

@@ -10,8 +10,8 @@ from campaigns.manage_forms import AddressFixedOncePublished, OfficialsField, ch
 from campaigns.models import Campaign
 from lib.days import check_day
 
-from . import counting
-from .models import Milestone, Petition
+from ..hotpath import counting
+from ..models import Milestone, Petition
 
 # "1000", "1,000" or "10,000": digits, optionally grouped by commas in threes.
 NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")

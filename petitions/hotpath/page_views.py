@@ -20,6 +20,9 @@ younger than that. Without Redis (development), counters live in each process.
 Addresses are fixed once a petition is published (the manager forms say so), which is
 what makes the address a safe key. Counting never breaks a page: if the cache is down,
 the view is not counted and the page is served.
+
+What it buys: counting a view costs no database write and, in a busy worker, no
+network round trip (``make bench pages`` counts views as it measures the page).
 """
 
 import atexit
@@ -40,7 +43,7 @@ from django.utils import timezone
 
 from lib.cache import incr_counters
 
-from .models import PageViewCount, Petition
+from ..models import PageViewCount, Petition
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
-from .models import Signature
+from ..models import Signature
 
 CONFIRM_SALT = "sori.petitions.confirm-signature"
 WITHDRAW_SALT = "sori.petitions.withdraw-signature"

@@ -9,7 +9,6 @@ until staff release it, and a real person who tripped a wire loses nothing.
 import base64
 import hashlib
 import json
-import re
 from datetime import timedelta
 
 from altcha import create_challenge_v1, extract_params_v1, verify_solution_v1
@@ -23,20 +22,13 @@ from lib import ratelimit
 from lib.http import client_ip, hash_ip
 from lib.ratelimit import Limit
 
-from .models import Signature
+from ..models import Petition, Signature
 
 CHALLENGE_TTL = timedelta(minutes=30)
-REF_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
-REF_MAX_LENGTH = 40
 
 
 def request_ip_hash(request: HttpRequest) -> str:
     return hash_ip(client_ip(request))
-
-
-def clean_ref(value: str) -> str:
-    """A ``?ref=`` code as stored and echoed: letters, digits, ``_.-``, at most 40."""
-    return REF_UNSAFE.sub("", value or "")[:REF_MAX_LENGTH]
 
 
 def is_disposable(address: str) -> bool:
@@ -136,3 +128,23 @@ def verify_challenge(payload: str, *, petition_id: int) -> bool:
         return False
     timeout = int(CHALLENGE_TTL.total_seconds()) + 60
     return cache.add(f"petitions:challenge-used:{signature}", 1, timeout=timeout)
+
+
+def review_reason(
+    *, petition: Petition, ip_hash: str, verified: bool, honeypot: str = "", solution: str = ""
+) -> str:
+    """Why a new signature should be held for review, or "" to take it as it is.
+
+    The request-side verdict: the client's rate limit (counted on every attempt), then,
+    for anyone not signed in with a verified address, the honeypot (``honeypot``: what
+    the hidden field held) and the proof-of-work challenge (``solution``). The
+    petition-wide limit is checked when signing, where it is known whether the
+    signature is new (``services.sign_petition``).
+    """
+    rate_reason = client_rate_reason(ip_hash=ip_hash)
+    if not verified:
+        if honeypot:
+            return Signature.ReviewReason.HONEYPOT
+        if settings.PETITIONS_CHALLENGE and not verify_challenge(solution, petition_id=petition.pk):
+            return Signature.ReviewReason.CHALLENGE
+    return rate_reason

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required
 
+from ..models import ModerationAction, Petition, Signature
 from . import moderation
 from .forms import BulkModerationForm, TrendingForm
-from .models import ModerationAction, Petition, Signature
 
 
 @staff_required

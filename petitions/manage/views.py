@@ -29,10 +29,11 @@ from campaigns.models import Campaign
 from lib.charts import bar_chart_svg
 from lib.preview import frameable_by_this_site
 
-from . import page_views, stats
-from .manage_forms import PetitionForm
-from .models import Petition
-from .views import _detail_context
+from ..hotpath import page_views
+from ..models import Petition
+from ..signing.views import _detail_context
+from . import stats
+from .forms import PetitionForm
 
 logger = logging.getLogger(__name__)
 

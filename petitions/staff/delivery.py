@@ -41,6 +41,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django_countries import countries
 
 from accounts.services import record_audit
@@ -48,10 +49,11 @@ from lib import jobs
 from lib.exports import neutralise
 from lib.pdf import render_template_pdf, static_font
 from lib.pdfstream import A4, Font, FontSet, PdfStream
+from lib.tasks import after_commit
 from lib.text import full_name, initials
 
+from ..models import DeliveryPack, Petition, Signature
 from .exports import csv_line
-from .models import DeliveryPack, Petition, Signature
 
 logger = logging.getLogger(__name__)
 
@@ -60,84 +62,65 @@ PROGRESS_EVERY = 2000
 MANIFEST_HEADER = ("number", "name", "city", "country", "signed_on")
 
 # The fixed words of a pack belong to the document, in the pack's language, not to the
-# interface (as in letters/pdf.py).
-WORDING = {
-    "en": {
-        "title": "Petition delivery",
-        "to": "To",
-        "salutation_many": "Dear officials,",
-        "default_letter": (
-            "On behalf of the {count} people who signed the petition “{title}”, we hand "
-            "you their names and ask you to act on what they call for.\n\n"
-            "The petition and the list of signers follow. Each signer chose how their "
-            "name appears; some asked that it be withheld, and they are counted all "
-            "the same.\n\nWe would welcome the chance to discuss the petition with you."
+# interface (as in letters/pdf.py): ``_wording`` is called under the pack's language.
+LANGUAGES = frozenset(code for code, _name in DeliveryPack._meta.get_field("language").choices)
+
+
+def _wording() -> dict:
+    """The fixed words of a pack, in the active language (``write_pack`` sets it)."""
+    return {
+        "title": pgettext("delivery pack", "Petition delivery"),
+        "to": pgettext("delivery pack", "To"),
+        "salutation_many": pgettext("delivery pack", "Dear officials,"),
+        "default_letter": pgettext(
+            "delivery pack",
+            (
+                "On behalf of the {count} people who signed the petition “{title}”, "
+                "we hand you their names and ask you to act on what they call for.\n\n"
+                "The petition and the list of signers follow. Each signer chose how "
+                "their name appears; some asked that it be withheld, and they are "
+                "counted all the same.\n\n"
+                "We would welcome the chance to discuss the petition with you."
+            ),
         ),
-        "closing": "Yours sincerely,",
-        "petition": "The petition",
-        "total": "Signatures",
-        "period": "Signed between {first} and {last}",
-        "by_country": "Signatures by country",
-        "country": "Country",
-        "share": "Share",
-        "list_title": "Signers of “{title}”",
-        "columns": ("#", "Name", "Town or city", "Country", "Signed"),
-        "withheld": "Name withheld",
-        "end": "End of the list",
-        "end_count": "This list holds {count} signatures, on pages {first} to {last}.",
-        "hash_label": "SHA-256 of the list:",
-        "hash_explained": (
-            "The SHA-256 above is the fingerprint of the list as a CSV file (UTF-8, "
-            "lines ending in a line feed): the header number,name,city,country,signed_on "
-            "and one line per signer in the order printed, holding the number, the name "
-            "as printed, the town, the ISO country code and the date signed "
-            "(YYYY-MM-DD); name, town and country are empty when the name is withheld. "
-            "A cell holding a comma, a quotation mark or a line break is quoted, with "
-            "quotation marks doubled; a cell starting with =, +, -, @, a tab or a line "
-            "break starts with an apostrophe. {organisation} keeps this file; anyone "
-            "holding it can check it with sha256sum."
+        "closing": pgettext("delivery pack", "Yours sincerely,"),
+        "petition": pgettext("delivery pack", "The petition"),
+        "total": pgettext("delivery pack", "Signatures"),
+        "period": pgettext("delivery pack", "Signed between {first} and {last}"),
+        "by_country": pgettext("delivery pack", "Signatures by country"),
+        "country": pgettext("delivery pack", "Country"),
+        "share": pgettext("delivery pack", "Share"),
+        "list_title": pgettext("delivery pack", "Signers of “{title}”"),
+        "columns": (
+            pgettext("delivery pack", "#"),
+            pgettext("delivery pack", "Name"),
+            pgettext("delivery pack", "Town or city"),
+            pgettext("delivery pack", "Country"),
+            pgettext("delivery pack", "Signed"),
         ),
-        "made": "Made by {organisation} on {date}.",
-        "page": "Page {number} of {total}",
-    },
-    "ko": {
-        "title": "청원 전달",
-        "to": "받는 분",
-        "salutation_many": "관계자 여러분께",
-        "default_letter": (
-            "청원 “{title}”에 서명한 {count}명을 대신하여 서명자 명단을 전달드리며, "
-            "청원이 요구하는 조치를 취해 주실 것을 요청드립니다.\n\n"
-            "청원문과 서명자 명단을 첨부합니다. 서명자는 각자 이름이 표시되는 방식을 "
-            "직접 선택했으며, 이름을 밝히지 않기를 원한 분들도 똑같이 집계되었습니다.\n\n"
-            "이 청원에 대해 논의할 기회를 주시면 감사하겠습니다."
+        "withheld": pgettext("delivery pack", "Name withheld"),
+        "end": pgettext("delivery pack", "End of the list"),
+        "end_count": pgettext(
+            "delivery pack", ("This list holds {count} signatures, on pages {first} to {last}.")
         ),
-        "closing": "올림",
-        "petition": "청원",
-        "total": "서명 수",
-        "period": "서명 기간: {first} ~ {last}",
-        "by_country": "국가별 서명",
-        "country": "국가",
-        "share": "비율",
-        "list_title": "“{title}” 서명자 명단",
-        "columns": ("번호", "이름", "도시", "국가", "서명일"),
-        "withheld": "이름 비공개",
-        "end": "명단 끝",
-        "end_count": "이 명단에는 {first}쪽부터 {last}쪽까지 {count}명의 서명이 있습니다.",
-        "hash_label": "명단의 SHA-256:",
-        "hash_explained": (
-            "위 SHA-256은 명단을 CSV 파일(UTF-8, 줄바꿈 LF)로 만들었을 때의 지문입니다. "
-            "첫 줄은 number,name,city,country,signed_on이고, 이어서 인쇄된 순서대로 "
-            "서명자마다 한 줄씩 번호, 인쇄된 이름, 도시, ISO 국가 코드, 서명일"
-            "(YYYY-MM-DD)을 담습니다. 이름을 비공개로 한 분은 이름·도시·국가가 "
-            "빈칸입니다. 쉼표, 따옴표, 줄바꿈이 든 칸은 따옴표로 감싸고 따옴표는 두 번 "
-            "씁니다. =, +, -, @, 탭, 줄바꿈으로 시작하는 칸은 앞에 아포스트로피를 "
-            "붙입니다. {organisation}에서 이 파일을 보관하며, 파일을 가진 누구나 "
-            "sha256sum으로 확인할 수 있습니다."
+        "hash_label": pgettext("delivery pack", "SHA-256 of the list:"),
+        "hash_explained": pgettext(
+            "delivery pack",
+            (
+                "The SHA-256 above is the fingerprint of the list as a CSV file (UTF-8, "
+                "lines ending in a line feed): the header number,name,city,country,signed_on "
+                "and one line per signer in the order printed, holding the number, "
+                "the name as printed, the town, the ISO country code and the date "
+                "signed (YYYY-MM-DD); name, town and country are empty when the name "
+                "is withheld. A cell holding a comma, a quotation mark or a line break "
+                "is quoted, with quotation marks doubled; a cell starting with =, "
+                "+, -, @, a tab or a line break starts with an apostrophe. {organisation} "
+                "keeps this file; anyone holding it can check it with sha256sum."
+            ),
         ),
-        "made": "{organisation}, {date} 작성",
-        "page": "{number} / {total}쪽",
-    },
-}
+        "made": pgettext("delivery pack", "Made by {organisation} on {date}."),
+        "page": pgettext("delivery pack", "Page {number} of {total}"),
+    }
 
 
 class NothingToDeliver(Exception):
@@ -214,9 +197,7 @@ def start_delivery_pack(
         filters={"language": language},
         rows=expected,
     )
-    from .tasks import build_delivery_pack as build_task
-
-    build_task.delay_on_commit(pack.pk)
+    after_commit("petitions.tasks.build_delivery_pack", pack.pk)
     return pack
 
 
@@ -272,7 +253,6 @@ def _build_once(pack: DeliveryPack) -> PackResult:
             pack.total = pack.progress = result.total
             pack.page_count = result.pages
             pack.sha256 = result.sha256
-            pack.finished_at = timezone.now()
             pack.set_status(
                 DeliveryPack.Status.DONE,
                 fields=[
@@ -283,7 +263,6 @@ def _build_once(pack: DeliveryPack) -> PackResult:
                     "progress",
                     "page_count",
                     "sha256",
-                    "finished_at",
                 ],
             )
     return result
@@ -321,8 +300,9 @@ def write_pack(
     Reads the rows once (``rows``: an iterable of ``pack_signatures`` tuples, for
     tests and benchmarks; by default the petition's). Writes no database rows.
     """
-    language = language if language in WORDING else "en"
-    words = WORDING[language]
+    language = language if language in LANGUAGES else "en"
+    with translation.override(language):
+        words = _wording()
     fonts = pack_fonts()
     writer = PdfStream(
         pdf_out,
@@ -371,6 +351,7 @@ def write_pack(
     ranked = sorted(tally.items(), key=lambda item: (-item[1], item[0]))
     front = _front_matter(
         petition,
+        words,
         language=language,
         cover_letter=cover_letter,
         total=total,
@@ -392,8 +373,7 @@ def write_pack(
     return PackResult(total=total, pages=pages, sha256=sha256, countries=ranked)
 
 
-def _front_matter(petition, *, language, cover_letter, total, ranked, period) -> bytes:
-    words = WORDING[language]
+def _front_matter(petition, words, *, language, cover_letter, total, ranked, period) -> bytes:
     targets = list(petition.targets.all())
     text = cover_letter or words["default_letter"].format(count=f"{total:,}", title=petition.title)
     salutation = targets[0].salutation(language) if len(targets) == 1 else words["salutation_many"]

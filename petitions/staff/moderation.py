@@ -4,7 +4,7 @@ A bulk action is always previewed first: the preview shows how many signatures m
 a sample of them, and carries a fingerprint of exactly which ones. Applying re-selects
 the matches under row locks and refuses if they are no longer the ones previewed, so
 nobody moves signatures they have not seen counted. Moves go through
-``services.change_signature_statuses``, which keeps every petition's count exact, and
+``signatures.change_signature_statuses``, which keeps every petition's count exact, and
 each moved signature is recorded (``ModerationMove``) so that the action can be undone
 exactly: back to the status and review reason it had, if nobody moved it since.
 Previews, actions and undos are all written to the audit log (a preview shows who
@@ -25,8 +25,8 @@ from django.utils.translation import gettext as _
 
 from accounts.services import record_audit
 
-from . import services
-from .models import ModerationAction, ModerationMove, Petition, Signature
+from .. import signatures
+from ..models import ModerationAction, ModerationMove, Petition, Signature
 
 SAMPLE_SIZE = 25
 
@@ -162,7 +162,7 @@ def apply_bulk_action(*, criteria: Criteria, expected: str, actor) -> Moderation
     Release sends each held signature where ``Signature.release_status()`` says
     (confirmed, counted; or pending, waiting for its signer's email confirmation).
     Invalidate uncounts confirmed ones. Side effects: the status moves with exact
-    counts (``services.change_signature_statuses``); a ModerationAction with one
+    counts (``signatures.change_signature_statuses``); a ModerationAction with one
     ModerationMove per signature; an audit entry (``moderation.release`` or
     ``moderation.invalidate``). Raises ModerationError, changing nothing, when nothing
     matches or the matches are not those previewed (``expected`` fingerprint).
@@ -201,7 +201,7 @@ def apply_bulk_action(*, criteria: Criteria, expected: str, actor) -> Moderation
     )
     moves = []
     for to_status, group in targets.items():
-        services.change_signature_statuses(
+        signatures.change_signature_statuses(
             signatures=Signature.objects.filter(pk__in=[row[0] for row in group]),
             status=to_status,
         )
@@ -262,7 +262,7 @@ def undo_action(*, action: ModerationAction, actor) -> int:
                 stamped.append(pk)
     restored = 0
     for (status, reason), pks in groups.items():
-        restored += services.change_signature_statuses(
+        restored += signatures.change_signature_statuses(
             signatures=Signature.objects.filter(pk__in=pks), status=status, reason=reason
         )
         if status != Signature.Status.REVIEW:

@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.services import record_audit
 from lib.exports import UTF8_BOM, neutralise, neutralise_sql
 
-from .models import Petition, Signature
+from ..models import Petition, Signature
 
 CHUNK_BYTES = 64 * 1024
 NEEDS_QUOTES = frozenset(',"\r\n')

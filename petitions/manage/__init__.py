@@ -1,0 +1,1 @@
+"""Manager screens for petitions: create, edit with a preview, publish, dashboard."""

@@ -1,0 +1,19 @@
+"""The petitions app's models, one module per area; import them from here."""
+
+from .petition import CountShard, Milestone, PageViewCount, Petition, PetitionQuerySet
+from .signature import Signature, SignatureQuerySet, SignatureRequest
+from .staff import DeliveryPack, ModerationAction, ModerationMove
+
+__all__ = [
+    "CountShard",
+    "DeliveryPack",
+    "Milestone",
+    "ModerationAction",
+    "ModerationMove",
+    "PageViewCount",
+    "Petition",
+    "PetitionQuerySet",
+    "Signature",
+    "SignatureQuerySet",
+    "SignatureRequest",
+]

@@ -1,0 +1,117 @@
+"""The messages petitions send, one function each, over ``lib.emails``."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from lib import ratelimit
+from lib.emails import send_templated
+from lib.text import email_key
+
+from ..models import Signature
+from . import tokens
+
+
+def _context(signature: Signature) -> dict:
+    # No name: it was typed on a form, and anyone can type anyone's address. Mail to an
+    # address whose owner has not confirmed it carries nothing a stranger chose.
+    petition = signature.petition
+    return {
+        "petition": petition,
+        "petition_url": settings.SITE_URL + petition.get_absolute_url(),
+        "signed_at": signature.created_at,
+        "withdraw_url": tokens.withdraw_url(signature),
+    }
+
+
+def send_confirmation(signature: Signature) -> None:
+    """ "Please confirm your signature": the link opens a page whose button confirms."""
+    send_templated(
+        "petition_confirm",
+        to=[signature.supporter.email],
+        context={**_context(signature), "confirm_url": tokens.confirm_url(signature)},
+        language=signature.supporter.language,
+    )
+
+
+def send_already_signed(signature: Signature) -> None:
+    """ "You have already signed": sent to the address owner when someone signs again.
+
+    Carries a fresh confirmation link while the signature still waits for one.
+    """
+    context = _context(signature)
+    if signature.needs_email_confirmation:
+        context["confirm_url"] = tokens.confirm_url(signature)
+    send_templated(
+        "petition_already_signed",
+        to=[signature.supporter.email],
+        context=context,
+        language=signature.supporter.language,
+    )
+
+
+# The mail caps, and the tasks' entry points. ------------------------------------------
+
+REPEAT_MAIL_INTERVAL = timedelta(days=1)
+MAIL_CAP_SECONDS = 24 * 60 * 60
+
+
+def _mail_allowed(*, address: str, ip_hash: str) -> bool:
+    """Count one petition mail to ``address`` asked for by client ``ip_hash``; False over
+    a cap (``PETITIONS_MAIL_PER_ADDRESS_PER_DAY``, ``PETITIONS_MAIL_PER_CLIENT_PER_DAY``).
+
+    Anyone can type anyone's address into a sign form: without a cap Sori would mail
+    strangers as often as someone asked it to. The cache never sees the address, only
+    a keyed hash of its mailbox.
+    """
+    checks = [
+        (
+            f"petitions:mail-to:{ratelimit.subject_hash(email_key(address))}",
+            ratelimit.Limit(settings.PETITIONS_MAIL_PER_ADDRESS_PER_DAY, MAIL_CAP_SECONDS),
+        )
+    ]
+    if ip_hash:
+        checks.append(
+            (
+                f"petitions:mail-from:{ip_hash}",
+                ratelimit.Limit(settings.PETITIONS_MAIL_PER_CLIENT_PER_DAY, MAIL_CAP_SECONDS),
+            )
+        )
+    return all(ratelimit.hit(checks))
+
+
+def send_confirmation_email(*, signature_id: int, ip_hash: str = "") -> bool:
+    """Send the confirmation email if the signature still exists and still needs it.
+
+    Skipped over the mail caps (``_mail_allowed``): the signature stays pending, and its
+    signer can ask for a fresh link later. Returns whether a message was sent.
+    """
+    signature = (
+        Signature.objects.select_related("petition", "supporter").filter(pk=signature_id).first()
+    )
+    if signature is None or not signature.needs_email_confirmation:
+        return False
+    if not _mail_allowed(address=signature.supporter.email, ip_hash=ip_hash):
+        return False
+    send_confirmation(signature)
+    return True
+
+
+def notify_repeat_signer(*, signature_id: int, ip_hash: str = "") -> bool:
+    """Mail "you have already signed" unless this signature's owner had one in the last day.
+
+    The conditional UPDATE claims the day's message, so concurrent repeats send one.
+    Skipped (the day's message claimed all the same) over the mail caps.
+    """
+    now = timezone.now()
+    due = Q(repeat_mailed_at__isnull=True) | Q(repeat_mailed_at__lte=now - REPEAT_MAIL_INTERVAL)
+    claimed = Signature.objects.filter(due, pk=signature_id).update(repeat_mailed_at=now)
+    if not claimed:
+        return False
+    signature = Signature.objects.select_related("petition", "supporter").get(pk=signature_id)
+    if not _mail_allowed(address=signature.supporter.email, ip_hash=ip_hash):
+        return False
+    send_already_signed(signature)
+    return True

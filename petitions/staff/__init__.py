@@ -1,0 +1,1 @@
+"""Staff and manager tools: moderation, signature exports, delivery packs."""
