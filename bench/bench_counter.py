@@ -1,6 +1,6 @@
 """The counter alone: one petition, many transactions adding one at once.
 
-Runs ``petitions.counting.add`` (the code the services call) in 4 processes x 8
+Runs ``petitions.hotpath.counting.add`` (the code the services call) in 4 processes x 8
 threads, each transaction adding one and committing, for 10 seconds: first on the
 petition row (the default), then spread over 16 shards (PETITIONS_COUNTER_SHARDS). At
 the end each petition's count must equal the number of increments. This isolates what
@@ -27,7 +27,7 @@ for slug in ("bench-counter-row", "bench-counter-shards"):
 WORKER = """
 import threading, time
 from django.db import connections, transaction
-from petitions import counting
+from petitions.hotpath import counting
 from petitions.models import Petition
 petition_id = Petition.objects.get(slug={slug!r}).pk
 done = [0] * {threads}

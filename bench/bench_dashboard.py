@@ -6,7 +6,7 @@ times, in one process after a warm-up, the median of 5 runs of:
 
 - the reference: one ``COUNT(*)`` of the petition's signatures (one pass over its rows
   in the ``signature_listing`` index, the least any figure over them costs);
-- ``petitions.stats.petition_stats`` (every figure the dashboard shows);
+- ``petitions.manage.stats.petition_stats`` (every figure the dashboard shows);
 - the dashboard page itself, through the view and its template (staff, with MFA).
 
 Option: --dashboard-signatures=N.
@@ -95,7 +95,7 @@ import statistics, time
 from django.db import connection
 from django.test import Client
 from accounts.models import User
-from petitions import stats
+from petitions.manage import stats
 from petitions.models import Petition, Signature
 petition = Petition.objects.get(pk={petition})
 client = Client()
@@ -146,7 +146,7 @@ def main(argv: list[str]) -> None:
         [
             {"what": "reference: COUNT(*) of the petition's rows", "ms": reference},
             {
-                "what": "dashboard figures (petitions.stats)",
+                "what": "dashboard figures (petitions.manage.stats)",
                 "ms": figures,
                 "ratio": figures / reference,
             },

@@ -207,7 +207,7 @@ def work_seed(count: str) -> dict:
     from accounts.models import User
     from campaigns.models import Campaign
     from petitions.models import Petition
-    from petitions.services import reconcile_counts
+    from petitions.signatures import reconcile_counts
 
     n = int(count)
     user = User.objects.create_user("bench-staff@example.org", "bench-password-1")
@@ -292,7 +292,7 @@ def work_command(slug: str, target: str) -> dict:
 
 
 def _rows(count: int):
-    from petitions.delivery import pack_signatures
+    from petitions.staff.delivery import pack_signatures
     from petitions.models import Petition
 
     petition = Petition.objects.get(slug="bench-petition")
@@ -305,7 +305,7 @@ def work_naive(count: str) -> dict:
     from pypdf import PdfReader
 
     from lib.pdf import STATIC_BASE, render_pdf
-    from petitions.delivery import listed_row
+    from petitions.staff.delivery import listed_row
 
     _petition, rows = _rows(int(count))
     rows = list(rows)
@@ -339,7 +339,7 @@ def work_naive(count: str) -> dict:
 
 
 def work_pack(count: str) -> dict:
-    from petitions.delivery import pack_fonts, write_pack
+    from petitions.staff.delivery import pack_fonts, write_pack
 
     petition, rows = _rows(int(count))
     pack_fonts()  # fonts read before timing, as in a warm worker

@@ -39,7 +39,7 @@ WARMUP = 20
 
 SETUP = """
 from campaigns.models import Campaign
-from petitions import services
+from petitions.signing import services
 from petitions.models import Petition
 campaign = Campaign.objects.get(slug="reform-the-national-security-law")
 petition, _ = Petition.objects.update_or_create(slug={slug!r}, defaults=dict(
