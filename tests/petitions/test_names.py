@@ -8,7 +8,7 @@ from petitions.models import Signature
 from petitions.staff.delivery import pack_signatures
 from tests.factories import SignatureFactory, SupporterFactory
 from tests.petitions.conftest import form_data, sign_url
-from tests.petitions.test_views import confirm_link, count_of
+from tests.petitions.helpers import confirm_link, count_of
 
 
 def test_a_later_form_for_a_known_address_never_renames_its_confirmed_signature(post, petition):
