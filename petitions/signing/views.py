@@ -357,12 +357,16 @@ def challenge(request):
     return JsonResponse(abuse.new_challenge(petition_id=petition.pk))
 
 
+def _invalid_link(request, check: tokens.TokenCheck):
+    return render(request, "petitions/link_invalid.html", {"check": check}, status=404)
+
+
 @never_cache
 def confirm(request, token):
     """GET shows a button; only the POST confirms, because mail scanners open links."""
     check = tokens.check_confirm_token(token)
     if not check.valid or check.signature is None:
-        return render(request, "petitions/link_invalid.html", {"check": check}, status=404)
+        return _invalid_link(request, check)
     signature = check.signature
     if check.expired and signature.needs_email_confirmation:
         context = {"signature": signature, "token": token}
@@ -394,7 +398,7 @@ def resend(request, token):
     """Mail a fresh confirmation link to the signer's own address (rate limited)."""
     check = tokens.check_confirm_token(token)
     if not check.valid or check.signature is None:
-        return render(request, "petitions/link_invalid.html", {"check": check}, status=404)
+        return _invalid_link(request, check)
     signature = check.signature
     ip_hash = abuse.request_ip_hash(request)
     allowed = ratelimit.allow(
@@ -410,7 +414,7 @@ def withdraw(request, token):
     """The withdraw link from our emails: GET shows a button, POST withdraws."""
     check = tokens.check_withdraw_token(token)
     if not check.valid:
-        return render(request, "petitions/link_invalid.html", {"check": check}, status=404)
+        return _invalid_link(request, check)
     if check.signature is None:
         return render(request, "petitions/withdrawn.html", {"petition": None})
     signature = check.signature

@@ -292,16 +292,17 @@ def trending(*, since: datetime, ip_threshold: int, domain_threshold: int) -> di
     by_status = {
         f"{status}_count": Count("pk", filter=Q(status=status)) for status in Signature.Status
     }
+    figures = {
+        "total": Count("pk"),
+        "petitions": Count("petition", distinct=True),
+        "first": Min("created_at"),
+        "last": Max("created_at"),
+        **by_status,
+    }
     addresses = (
         recent.exclude(ip_hash="")
         .values("ip_hash")
-        .annotate(
-            total=Count("pk"),
-            petitions=Count("petition", distinct=True),
-            first=Min("created_at"),
-            last=Max("created_at"),
-            **by_status,
-        )
+        .annotate(**figures)
         .filter(total__gte=ip_threshold)
         .order_by("-total", "ip_hash")
     )
@@ -309,13 +310,7 @@ def trending(*, since: datetime, ip_threshold: int, domain_threshold: int) -> di
     domains = (
         recent.annotate(domain=Substr(email, StrIndex(email, Value("@")) + 1))
         .values("domain")
-        .annotate(
-            total=Count("pk"),
-            petitions=Count("petition", distinct=True),
-            first=Min("created_at"),
-            last=Max("created_at"),
-            **by_status,
-        )
+        .annotate(**figures)
         .filter(total__gte=domain_threshold)
         .order_by("-total", "domain")
     )
