@@ -14,7 +14,7 @@ from django.test import Client, RequestFactory
 
 from campaigns.models import Campaign
 from letters.models import LetterAction
-from petitions import page_cache
+from petitions.hotpath import page_cache
 from petitions.models import Petition
 from tests.factories import CampaignFactory, LetterActionFactory, PetitionFactory
 
