@@ -46,8 +46,8 @@ petition, _ = Petition.objects.update_or_create(slug={slug!r}, defaults=dict(
     campaign=campaign, title="Timing benchmark", summary="Timing.", status="open",
     requires_confirmation=True, goal=1_000_000))
 for number in range({count}):
-    services.sign_petition(petition=petition, email=f"signed{{number}}@bench.example",
-        first_name="Signed", country="KR")
+    services.sign_petition(petition=petition, signer=services.SignerDetails(
+        email=f"signed{{number}}@bench.example", first_name="Signed", country="KR"))
 print("RESULT " + str(petition.signatures.count()))
 """
 
