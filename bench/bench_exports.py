@@ -292,8 +292,8 @@ def work_command(slug: str, target: str) -> dict:
 
 
 def _rows(count: int):
-    from petitions.staff.delivery import pack_signatures
     from petitions.models import Petition
+    from petitions.staff.delivery import pack_signatures
 
     petition = Petition.objects.get(slug="bench-petition")
     return petition, pack_signatures(petition)[:count]
