@@ -28,8 +28,6 @@ copy is served after ``PAGES_CACHE_SECONDS`` from its rendering.
 
 import functools
 import hashlib
-import os
-import re
 import time
 
 from django.conf import settings
@@ -38,12 +36,13 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, get_token
+from django.middleware.csrf import get_token
 from django.shortcuts import render as render_afresh
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.crypto import salted_hmac
-from django.utils.csp import CSP, build_policy
+
+from lib.fastpage import personal_copy
 
 LOCAL_SECONDS = 2.0
 VERSION_KEY = "pages:version"
@@ -184,57 +183,6 @@ def render(request: HttpRequest, template_name: str, context: dict) -> HttpRespo
 
 # Serving before the rest of the middleware --------------------------------------------
 
-_ALPHABET = CSRF_ALLOWED_CHARS
-_INDEX = {char: index for index, char in enumerate(_ALPHABET)}
-# os.urandom bytes -> alphabet characters in one C call: byte b becomes the character
-# b % 62; bytes at or above the last multiple of 62 are dropped so none is favoured.
-_TO_ALPHABET = bytes(ord(_ALPHABET[b % len(_ALPHABET)]) for b in range(256))
-_BIASED = bytes(range(256 - 256 % len(_ALPHABET), 256))
-SECRET_PATTERN = re.compile(rf"^[a-zA-Z0-9]{{{CSRF_SECRET_LENGTH}}}$")
-
-
-def random_string(length: int) -> str:
-    """Letters and digits from os.urandom, unbiased, usually in one system call.
-
-    Django's ``get_random_string`` asks the OS once per character; a CSRF token needs
-    64 characters, which would be much of what a cached page costs.
-    """
-    out = b""
-    while len(out) < length:
-        out += os.urandom(length + 8).translate(_TO_ALPHABET, _BIASED)
-    return out[:length].decode("ascii")
-
-
-def mask_secret(secret: str) -> str:
-    """A fresh masked form token for a CSRF secret, as ``django.middleware.csrf`` masks.
-
-    The mask differs on every page, so the secret never appears twice in compressed
-    responses (BREACH); Django's CSRF middleware unmasks it when the form comes back.
-    """
-    mask = random_string(CSRF_SECRET_LENGTH)
-    size = len(_ALPHABET)
-    cipher = "".join(
-        _ALPHABET[(_INDEX[s] + _INDEX[m]) % size] for s, m in zip(secret, mask, strict=True)
-    )
-    return mask + cipher
-
-
-_policy: tuple[object, str | None] = (None, None)
-
-
-def content_security_policy() -> str | None:
-    """``SECURE_CSP`` as a header, built once; None when it needs a nonce per response.
-
-    Django's CSP middleware (before this one) would build the same header for every
-    response; it keeps one that is already set.
-    """
-    global _policy
-    config = settings.SECURE_CSP
-    if _policy[0] is not config:
-        needs_nonce = any(CSP.NONCE in values for values in config.values() if values)
-        _policy = (config, None if needs_nonce or not config else build_policy(config))
-    return _policy[1]
-
 
 class PageCacheMiddleware:
     """Answer anonymous GETs of stored pages before the rest of the middleware."""
@@ -253,32 +201,7 @@ class PageCacheMiddleware:
 
     @staticmethod
     def _respond(request: HttpRequest, html: str, language: str) -> HttpResponse:
-        secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
-        new_secret = not SECRET_PATTERN.match(secret)
-        if new_secret:
-            secret = random_string(CSRF_SECRET_LENGTH)
-        response = HttpResponse(html.replace(hole(), mask_secret(secret)))
-        if new_secret:
-            response.set_cookie(
-                settings.CSRF_COOKIE_NAME,
-                secret,
-                max_age=settings.CSRF_COOKIE_AGE,
-                domain=settings.CSRF_COOKIE_DOMAIN,
-                path=settings.CSRF_COOKIE_PATH,
-                secure=settings.CSRF_COOKIE_SECURE,
-                httponly=settings.CSRF_COOKIE_HTTPONLY,
-                samesite=settings.CSRF_COOKIE_SAMESITE,
-            )
-        # What the skipped middleware would have added to the page rendered afresh.
-        response.headers["Cache-Control"] = "private, no-cache"
-        response.headers["Vary"] = "Cookie, Accept-Language"
-        response.headers["Content-Language"] = language
-        response.headers["X-Frame-Options"] = settings.X_FRAME_OPTIONS
-        if policy := content_security_policy():
-            # A plain str: CSP.HEADER_ENFORCE is a StrEnum member, which WSGI servers
-            # that check header types (runserver's) refuse.
-            response.headers[str(CSP.HEADER_ENFORCE)] = policy
-        return response
+        return personal_copy(request, lambda token: html.replace(hole(), token), language)
 
 
 # Invalidation -----------------------------------------------------------------------

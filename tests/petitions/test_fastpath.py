@@ -13,8 +13,8 @@ from django.middleware.csrf import CSRF_ALLOWED_CHARS
 from django.test import Client
 
 from campaigns.models import Campaign
+from lib.fastpage import content_security_policy, mask_secret, random_string
 from petitions.hotpath import page_cache, page_views
-from petitions.hotpath.fastpath import content_security_policy, mask_secret, random_string
 from tests.petitions.conftest import form_data
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
