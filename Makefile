@@ -18,7 +18,7 @@ PYTHON ?= $(shell for c in "$$(pyenv prefix 3.12 2>/dev/null)/bin/python3" pytho
 help:
 	@echo "make run     set up and serve the demo site on http://127.0.0.1:$(PORT)"
 	@echo "make test    set up and run the whole test suite (browser tests included)"
-	@echo "make lint    ruff check and format check, makemigrations --check"
+	@echo "make lint    ruff check and format check, makemigrations --check, import contracts"
 	@echo "make fmt     format the code with ruff"
 	@echo "make worker  run a Celery worker (needs REDIS_URL)"
 	@echo "make bench   run the benchmarks and print figures"
@@ -53,12 +53,14 @@ run: setup
 test: setup
 	$(PY) manage.py check --fail-level WARNING --settings tests.settings
 	$(PY) manage.py makemigrations --check --dry-run --settings tests.settings
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest $(ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run --settings tests.settings
+	$(VENV)/bin/lint-imports
 
 fmt: $(STAMP)
 	$(VENV)/bin/ruff format .
