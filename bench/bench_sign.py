@@ -25,6 +25,7 @@ import collections
 import contextlib
 import http.cookiejar
 import json
+import os
 import re
 import subprocess
 import threading
@@ -151,7 +152,7 @@ def main(argv: list[str]) -> None:
         },
     ]
     db = "PostgreSQL" if common.is_postgres(env) else "SQLite"
-    tasks = "tasks queued to Redis, 1 Celery worker" if queued else "tasks inline (no REDIS_URL)"
+    tasks = "tasks queued to Redis, a Celery worker" if queued else "tasks inline (no REDIS_URL)"
     common.table(
         f"Signing, gunicorn 4 workers, {db}, {tasks}, {seconds}s each in {rounds} "
         f"alternating rounds, {connections} connections",
@@ -168,11 +169,12 @@ def main(argv: list[str]) -> None:
         f"{'ALL KEPT' if kept else 'MISSING'}; 5xx in gunicorn's log: {server_5xx}"
     )
     if queued:
+        rate = backlog / drain_seconds if drain_seconds else 0.0
         print(
-            f"  Worker: {backlog:,} stored forms waited when the load ended; one worker "
-            f"process signed them (and queued and sent their confirmation mail) in "
-            f"{drain_seconds:.1f}s: {backlog / drain_seconds if drain_seconds else 0:.0f} "
-            "signatures/s with the web idle"
+            f"  Worker: {backlog:,} stored forms waited when the load ended; the worker "
+            f"({os.cpu_count()} processes) signed them, and queued and sent their "
+            f"confirmation mail, in {drain_seconds:.1f}s: {rate:.0f} signatures/s with the "
+            "web idle"
         )
     print(
         f"  Reference: count {check['reference_count']:,}, rows {check['reference_rows']:,}: "

@@ -159,8 +159,9 @@ def gunicorn(
 
 
 @contextlib.contextmanager
-def celery_worker(env: dict[str, str], *, concurrency: int = 1) -> Iterator[subprocess.Popen]:
-    """A Celery worker on the run's own queue, as production runs one (needs REDIS_URL)."""
+def celery_worker(env: dict[str, str]) -> Iterator[subprocess.Popen]:
+    """A Celery worker on the run's own queue, started as `make worker` starts one: one
+    process per core (needs REDIS_URL)."""
     process = subprocess.Popen(
         [
             PYTHON,
@@ -169,8 +170,6 @@ def celery_worker(env: dict[str, str], *, concurrency: int = 1) -> Iterator[subp
             "-A",
             "config",
             "worker",
-            "--concurrency",
-            str(concurrency),
             "--loglevel",
             "WARNING",
             "--without-gossip",
