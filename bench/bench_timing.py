@@ -121,7 +121,13 @@ def _run(mode: str, samples: int) -> None:
         }
         for kind in KINDS
     ]
-    common.table(f"Timing, mode {mode}, gunicorn 1 worker, SQLite", rows)
+    db = "PostgreSQL" if common.is_postgres(env) else "SQLite"
+    broker = "tasks inline"
+    if mode == "queued":
+        broker = (
+            "tasks to Redis, not run" if env.get("REDIS_URL") else "tasks to memory://, not run"
+        )
+    common.table(f"Timing, mode {mode}, gunicorn 1 worker, {db}, {broker}", rows)
     for left, right in (("sign new", "sign repeat"), ("my-data known", "my-data unknown")):
         p = mannwhitneyu(timings[left], timings[right], alternative="two-sided").pvalue
         print(f"  {left} vs {right}: Mann-Whitney U p = {p:.3g}")
