@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "config.middleware.PrivatePagesMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # An unreachable database answers 503 "try again", keeping a POST's fields.
+    "config.outage.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -282,6 +284,9 @@ HTTPS = env_bool("HTTPS", not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
 # Load balancers probe /healthz over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# /healthz?full=1 (database, cache, broker, waiting sign forms) for staff, or for a
+# monitor sending "Authorization: Bearer <HEALTHZ_TOKEN>". Unset: staff only.
+HEALTHZ_TOKEN = env_str("HEALTHZ_TOKEN")
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 60 * 60 * 24 * 365) if HTTPS else 0

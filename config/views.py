@@ -1,37 +1,102 @@
 """Site-wide views: health check, error pages and the development mailbox."""
 
+import hmac
 import io
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Count, Min
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from kombu import Connection
 
 from lib.mail import list_mailbox, read_attachment, read_mail
+from petitions.models import SignatureRequest
+
+from . import outage
 
 
-@never_cache
-def healthz(request):
-    """200 when the database (and Redis, when configured) answer; 503 naming what failed."""
-    checks: dict[str, str] = {}
+def _database_check() -> str:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-        checks["database"] = "ok"
     except Exception as error:
-        checks["database"] = f"error: {type(error).__name__}"
-    if settings.REDIS_URL:
-        try:
-            cache.set("healthz", "1", 5)
-            checks["redis"] = "ok" if cache.get("healthz") == "1" else "error: no echo"
-        except Exception as error:
-            checks["redis"] = f"error: {type(error).__name__}"
-    failing = [name for name, state in checks.items() if state != "ok"]
+        return f"error: {type(error).__name__}"
+    return "ok"
+
+
+def _cache_check() -> str:
+    try:
+        cache.set("healthz", "1", 5)
+        return "ok" if cache.get("healthz") == "1" else "error: no echo"
+    except Exception as error:
+        return f"error: {type(error).__name__}"
+
+
+def _broker_check() -> str:
+    """ "eager" when tasks run inline; else whether the Celery broker accepts a connection."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return "eager"
+    try:
+        with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as broker:
+            broker.ensure_connection(max_retries=0, timeout=2)
+    except Exception as error:
+        return f"error: {type(error).__name__}"
+    return "ok"
+
+
+def _waiting_sign_forms() -> dict:
+    """Stored sign forms the worker has not yet processed, and the oldest one's age."""
+    waiting = SignatureRequest.objects.aggregate(count=Count("pk"), oldest=Min("created_at"))
+    oldest = waiting["oldest"]
+    age = None if oldest is None else max(0, int((timezone.now() - oldest).total_seconds()))
+    return {"count": waiting["count"], "oldest_age_seconds": age}
+
+
+def _may_see_full_health(request) -> bool:
+    """A monitor with ``HEALTHZ_TOKEN`` as a bearer token, or a signed-in staff member."""
+    token = settings.HEALTHZ_TOKEN
+    sent = request.headers.get("Authorization", "")
+    if token and hmac.compare_digest(sent.encode(), f"Bearer {token}".encode()):
+        return True
+    try:
+        user = request.user
+        return bool(user.is_authenticated and user.is_sori_staff)
+    except outage.OUTAGE_ERRORS:
+        return False  # the session cannot be read: the cheap answer says why
+
+
+def _health_answer(checks: dict[str, str], **extra) -> JsonResponse:
+    failing = [name for name, state in checks.items() if state not in ("ok", "eager")]
     body = {"status": "ok" if not failing else "error", "checks": checks, "failing": failing}
-    return JsonResponse(body, status=503 if failing else 200)
+    return JsonResponse({**body, **extra}, status=503 if failing else 200)
+
+
+@never_cache
+def healthz(request):
+    """200 when the database (and Redis, when configured) answer; 503 naming what failed.
+
+    ``?full=1`` (staff, or ``Authorization: Bearer <HEALTHZ_TOKEN>``; others get the
+    cheap answer) adds the cache, the Celery broker and the waiting sign forms.
+    """
+    if request.GET.get("full") == "1" and _may_see_full_health(request):
+        checks = {"database": _database_check(), "cache": _cache_check()}
+        checks["broker"] = _broker_check()
+        waiting = None
+        if checks["database"] == "ok":
+            try:
+                waiting = _waiting_sign_forms()
+            except outage.OUTAGE_ERRORS as error:
+                checks["database"] = f"error: {type(error).__name__}"
+        return _health_answer(checks, signature_requests=waiting)
+    checks = {"database": _database_check()}
+    if settings.REDIS_URL:
+        checks["redis"] = _cache_check()
+    return _health_answer(checks)
 
 
 def page_not_found(request, exception):
