@@ -142,6 +142,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis: shared cache (rate limits, counters, sessions stay in the database) and the
 # Celery broker. Without it the cache is per process and Celery runs tasks inline.
 REDIS_URL = env_str("REDIS_URL")
+# How long one cache call waits to connect to Redis or for its answer.
+REDIS_CACHE_TIMEOUT_MS = env_int("REDIS_CACHE_TIMEOUT_MS", 250)
 if REDIS_URL:
     parse_redis_url(REDIS_URL)
     CACHES = {
@@ -150,6 +152,12 @@ if REDIS_URL:
             "BACKEND": "lib.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "sori"),
+            # An unreachable Redis degrades to misses and per-process counters (see
+            # lib/cache.py, "Bad days"); short timeouts keep a dead one cheap per call.
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_CACHE_TIMEOUT_MS / 1000,
+                "socket_timeout": REDIS_CACHE_TIMEOUT_MS / 1000,
+            },
         }
     }
 else:
