@@ -20,7 +20,7 @@ help:
 	@echo "make test    set up and run the whole test suite (browser tests included)"
 	@echo "make lint    ruff check and format check, makemigrations --check, import contracts"
 	@echo "make fmt     format the code with ruff"
-	@echo "make worker  run a Celery worker (needs REDIS_URL)"
+	@echo "make worker  run a Celery worker with beat (needs REDIS_URL)"
 	@echo "make bench   run the benchmarks and print figures"
 
 $(PY):
@@ -69,7 +69,9 @@ fmt: $(STAMP)
 worker: export DEBUG ?= 1
 worker: setup
 	@if [ -z "$$REDIS_URL" ]; then echo "make worker needs REDIS_URL (tasks run inline without it)."; exit 1; fi
-	$(VENV)/bin/celery -A config worker --loglevel INFO
+	@echo "Worker with beat (-B: the outbox sweep and other schedules). With several workers,"
+	@echo "run -B on one only, or a separate 'celery -A config beat' and workers without -B."
+	$(VENV)/bin/celery -A config worker -B --schedule var/celerybeat-schedule --loglevel INFO
 
 bench: setup
 	$(PY) -m bench $(ARGS)

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_htmx",
     "django_countries",
+    "outbox",
     "accounts",
     "campaigns",
     "petitions",
@@ -168,7 +169,14 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 # Several sites (or a benchmark) can share one Redis, each with its own queue.
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 CELERY_TASK_EAGER_PROPAGATES = True
+# Work survives a killed worker: a task is acknowledged only when it finished
+# (ACKS_LATE), and one whose worker process died (OOM, SIGKILL) goes back on the queue
+# (REJECT_ON_WORKER_LOST). Redis redelivers an unacknowledged task after the visibility
+# timeout, so it must exceed the longest task (PDF packs, print batches): one hour.
+# Redelivered tasks are harmless: outbox messages run once by their row.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -477,8 +485,14 @@ if LETTERS_PDF_VARIANT not in {"", "pdf/ua-1", "pdf/a-3u"}:
 # Print batches lay out this many letters per WeasyPrint document, then merge the parts:
 # larger is faster per letter, smaller keeps memory flat on big batches.
 LETTERS_BATCH_CHUNK = env_int("LETTERS_BATCH_CHUNK", 50)
-# With Celery beat (or cron running `manage.py send_queued_letters`) the queue drains.
 CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {})
+# After-commit work the broker lost or refused, and failed work whose retry is due
+# (outbox/; with cron instead: python manage.py relay_outbox every minute).
+CELERY_BEAT_SCHEDULE["outbox-sweep"] = {
+    "task": "outbox.tasks.sweep",
+    "schedule": 60.0,
+}
+# With Celery beat (or cron running `manage.py send_queued_letters`) the queue drains.
 CELERY_BEAT_SCHEDULE["letters-send-queued"] = {
     "task": "letters.tasks.send_queued_letters",
     "schedule": 60.0,
