@@ -1,8 +1,10 @@
 """One row per piece of after-commit work (mail, PDFs, Stripe events, jobs).
 
 The row is written in the transaction whose change asked for the work, so it exists
-if and only if that change committed. ``outbox.tasks.run_message`` runs it and marks it
-done in one transaction; the sweep hands undone rows to Celery again.
+if and only if that change committed. ``outbox.tasks.run_message`` claims it (a lease
+in ``started_at``), runs it outside any transaction of its own (a delivery pack may run
+for minutes and must show its progress), then marks it done; the sweep hands undone
+rows to Celery again.
 """
 
 from datetime import timedelta
@@ -18,6 +20,9 @@ MAX_BACKOFF = timedelta(hours=6)
 # A row handed to the broker this long ago and still not done is handed over again
 # (the broker lost it, or the worker died before it could run).
 STALE_AFTER = timedelta(seconds=60)
+# A run claimed this long ago and not done is taken to have died with its worker (the
+# broker's visibility timeout, CELERY_BROKER_TRANSPORT_OPTIONS, is the same hour).
+LEASE = timedelta(hours=1)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -38,7 +43,8 @@ class MessageQuerySet(models.QuerySet):
         retry_due = Q(attempts=0)
         for attempts in range(1, MAX_ATTEMPTS):
             retry_due |= Q(attempts=attempts, dispatched_at__lt=now - backoff(attempts))
-        return self.pending().filter(stale, retry_due).order_by("created_at")
+        running = Q(started_at__isnull=False, started_at__gte=now - LEASE)
+        return self.pending().filter(stale, retry_due).exclude(running).order_by("created_at")
 
 
 class Message(models.Model):
@@ -49,6 +55,9 @@ class Message(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     dispatched_at = models.DateTimeField(
         null=True, blank=True, help_text="Last hand-over to the broker (or last attempt)."
+    )
+    started_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a worker claimed it (cleared if the run failed)."
     )
     attempts = models.PositiveSmallIntegerField(default=0, help_text="Failed runs so far.")
     done_at = models.DateTimeField(null=True, blank=True)

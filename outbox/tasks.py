@@ -5,13 +5,13 @@ import traceback
 
 from celery import shared_task
 from celery.exceptions import Retry
-from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from lib.tasks import task
 
 from .dispatch import hand_over
-from .models import MAX_ATTEMPTS, Message, backoff
+from .models import LEASE, MAX_ATTEMPTS, Message, backoff
 
 logger = logging.getLogger(__name__)
 
@@ -20,39 +20,42 @@ SWEEP_BATCH = 500
 
 @shared_task(ignore_result=True)
 def run_message(message_id: int) -> bool:
-    """Run the message's task inline and mark it done, in one transaction.
+    """Claim the message, run its task, mark it done.
 
-    The row is locked while the task runs (skipping it if another worker holds it), so
-    a second delivery of the same message finds it locked or done and does nothing. A
-    failure rolls back what the task wrote, records the error and leaves the row for the
-    sweep. A task that asks Celery to retry it (``self.retry``) keeps what it wrote (its
-    own record of the failure) and is retried by the sweep instead.
+    The claim is one conditional UPDATE (not done, not claimed within ``LEASE``), so a
+    second delivery of the same message does nothing. The task runs outside any
+    transaction of ours: a long job commits its own steps and shows its progress, and
+    a withdrawal that must tell a running job to start again is never blocked behind
+    it. Delivery is therefore at least once: a worker that dies after the work and
+    before marking it leaves the row to run again after the lease, which every task
+    tolerates (each is idempotent by its own rows). A failure records the error and
+    releases the claim for the sweep. A task that asks Celery to retry it is retried by
+    the sweep instead.
     """
-    with transaction.atomic():
-        rows = Message.objects.filter(pk=message_id)
-        if connection.features.has_select_for_update_skip_locked:
-            rows = rows.select_for_update(skip_locked=True)
-        message = rows.first()
-        if message is None or message.done_at is not None:
-            return False
-        error = ""
-        try:
-            with transaction.atomic():
-                try:
-                    task(message.task)(*message.args)
-                except Retry as retry:
-                    error = f"The task asked to be retried: {retry.exc or retry.message or ''}"
-        except Exception:
-            error = traceback.format_exc()
-        now = timezone.now()
-        if not error:
-            message.done_at = now
-            message.save(update_fields=["done_at"])
-            return True
-        message.attempts += 1
-        message.last_error = error[-10_000:]
-        message.dispatched_at = now
-        message.save(update_fields=["attempts", "last_error", "dispatched_at"])
+    now = timezone.now()
+    claimed = (
+        Message.objects.filter(pk=message_id, done_at__isnull=True)
+        .filter(Q(started_at__isnull=True) | Q(started_at__lt=now - LEASE))
+        .update(started_at=now)
+    )
+    if not claimed:
+        return False
+    message = Message.objects.get(pk=message_id)
+    error = ""
+    try:
+        task(message.task)(*message.args)
+    except Retry as retry:
+        error = f"The task asked to be retried: {retry.exc or retry.message or ''}"
+    except Exception:
+        error = traceback.format_exc()
+    if not error:
+        Message.objects.filter(pk=message_id).update(done_at=timezone.now())
+        return True
+    message.attempts += 1
+    message.last_error = error[-10_000:]
+    message.dispatched_at = timezone.now()
+    message.started_at = None
+    message.save(update_fields=["attempts", "last_error", "dispatched_at", "started_at"])
     if message.attempts >= MAX_ATTEMPTS:
         logger.error(
             "Outbox message %s (%s) failed %s times; giving up. Last error:\n%s",

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from accounts.models import Supporter
 from lib.tasks import after_commit
-from outbox.models import MAX_ATTEMPTS, Message, backoff
+from outbox.models import LEASE, MAX_ATTEMPTS, Message, backoff
 from outbox.tasks import run_message, sweep
-from tests.petitions.conftest import form_data, petition, post, sign_url  # noqa: F401
+from tests.petitions.conftest import form_data, sign_url
 
 SUPPORTER = "jiwoo@example.org"
 # How many more times ``flaky`` fails before it works.
@@ -21,8 +21,10 @@ FAILURES_LEFT = {"count": 0}
 
 
 @shared_task(name="tests.outbox.flaky")
+@transaction.atomic
 def flaky(email: str) -> None:
-    """Adds a supporter, then fails while FAILURES_LEFT says so (the add is undone)."""
+    """Adds a supporter in one transaction (as every service does), which fails while
+    FAILURES_LEFT says so: the failed runs leave nothing behind."""
     Supporter.objects.create(email=email)
     if FAILURES_LEFT["count"] > 0:
         FAILURES_LEFT["count"] -= 1
@@ -157,7 +159,7 @@ def test_a_failing_task_records_its_error_and_is_retried_when_due(
     assert second.done_at is None
     assert message.attempts == 2
     assert message.done_at is not None
-    # The failed runs' writes were rolled back; only the run that worked added its row.
+    # The failed runs' own transactions rolled back; only the run that worked added a row.
     assert Supporter.objects.filter(email=SUPPORTER).count() == 1
 
 
@@ -209,7 +211,7 @@ def test_relay_outbox_command_sweeps(db, capsys):
 def test_signing_a_petition_leaves_one_done_message_and_sends_one_mail(
     post,
     petition,
-    settings,  # noqa: F811
+    settings,
 ):
     settings.PETITIONS_CHALLENGE = False
 
@@ -240,3 +242,22 @@ def test_supporters_cannot_see_the_outbox(client, alice):
     response = client.get("/admin/outbox/message/")
 
     assert response.status_code == 302
+
+
+def test_a_claimed_run_is_not_run_again_until_its_lease_ends(db):
+    message = Message.objects.create(task="tests.outbox.flaky", args=[SUPPORTER])
+    Message.objects.filter(pk=message.pk).update(
+        started_at=timezone.now() - timedelta(minutes=5),
+        dispatched_at=timezone.now() - timedelta(minutes=5),
+    )
+
+    second_delivery = run_message(message.pk)
+    swept_while_running = sweep()
+    Message.objects.filter(pk=message.pk).update(
+        started_at=timezone.now() - LEASE - timedelta(minutes=1)
+    )
+    swept_after_the_lease = sweep()
+
+    assert (second_delivery, swept_while_running, swept_after_the_lease) == (False, 0, 1)
+    assert Message.objects.get().done_at is not None
+    assert Supporter.objects.filter(email=SUPPORTER).count() == 1
