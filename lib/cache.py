@@ -198,7 +198,22 @@ class RedisCache(DjangoRedisCache):
 
     @_degrades("write", None)
     def clear(self):
-        return super().clear()
+        """Delete this cache's keys (those under its KEY_PREFIX), and only those.
+
+        Django's Redis backend flushes the whole database, which would also drop the
+        Celery broker's queues (the same Redis in a small deployment) and every other
+        site's or test run's keys.
+        """
+        client = self._cache.get_client(write=True)
+        pattern = self.make_key("*").replace(f":{self.version}:*", ":*")
+        batch = []
+        for key in client.scan_iter(match=pattern, count=1000):
+            batch.append(key)
+            if len(batch) >= 1000:
+                client.delete(*batch)
+                batch.clear()
+        if batch:
+            client.delete(*batch)
 
     @_degrades("counter", _missing)
     def incr(self, key, delta=1, version=None):

@@ -213,3 +213,20 @@ def test_signing_works_without_redis(petition, redis_down, post):
     assert signature.petition == petition
     assert signature.supporter.email == "jiwoo@example.org"
     assert len(mail.outbox) == 1
+
+
+def test_clearing_the_cache_deletes_its_own_keys_and_nothing_else(settings):
+    if not settings.REDIS_URL:
+        pytest.skip("needs REDIS_URL: clearing is about sharing one Redis")
+    import redis
+    from django.core.cache import cache
+
+    other = redis.Redis.from_url(settings.REDIS_URL)
+    other.set("not-sori:queue", "a broker's message")
+    cache.set("ours", 1)
+
+    cache.clear()
+
+    assert cache.get("ours") is None
+    assert other.get("not-sori:queue") == b"a broker's message"
+    other.delete("not-sori:queue")
