@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from kombu import Connection
 
 from lib.mail import list_mailbox, read_attachment, read_mail
+from outbox.models import Message
 from petitions.models import SignatureRequest
 
 from . import outage
@@ -71,28 +72,42 @@ def _may_see_full_health(request) -> bool:
 
 
 def _health_answer(checks: dict[str, str], **extra) -> JsonResponse:
+    """503 only when the database fails: Redis and the broker accelerate and delay, and
+    Sori keeps serving without them (a load balancer must keep the node), so their
+    failures make the answer "degraded", named in ``failing``."""
     failing = [name for name, state in checks.items() if state not in ("ok", "eager")]
-    body = {"status": "ok" if not failing else "error", "checks": checks, "failing": failing}
-    return JsonResponse({**body, **extra}, status=503 if failing else 200)
+    down = "database" in failing
+    status = "error" if down else "degraded" if failing else "ok"
+    body = {"status": status, "checks": checks, "failing": failing}
+    return JsonResponse({**body, **extra}, status=503 if down else 200)
+
+
+def _outbox_depth() -> dict:
+    """After-commit work not yet done, and the oldest such row's age."""
+    waiting = Message.objects.pending().aggregate(count=Count("pk"), oldest=Min("created_at"))
+    oldest = waiting["oldest"]
+    age = None if oldest is None else max(0, int((timezone.now() - oldest).total_seconds()))
+    return {"count": waiting["count"], "oldest_age_seconds": age}
 
 
 @never_cache
 def healthz(request):
-    """200 when the database (and Redis, when configured) answer; 503 naming what failed.
+    """200 when the database answers (naming Redis if it does not: "degraded"); 503 if not.
 
     ``?full=1`` (staff, or ``Authorization: Bearer <HEALTHZ_TOKEN>``; others get the
-    cheap answer) adds the cache, the Celery broker and the waiting sign forms.
+    cheap answer) adds the cache, the Celery broker, the waiting sign forms and the
+    outbox's depth.
     """
     if request.GET.get("full") == "1" and _may_see_full_health(request):
         checks = {"database": _database_check(), "cache": _cache_check()}
         checks["broker"] = _broker_check()
-        waiting = None
+        waiting = outbox = None
         if checks["database"] == "ok":
             try:
-                waiting = _waiting_sign_forms()
+                waiting, outbox = _waiting_sign_forms(), _outbox_depth()
             except outage.OUTAGE_ERRORS as error:
                 checks["database"] = f"error: {type(error).__name__}"
-        return _health_answer(checks, signature_requests=waiting)
+        return _health_answer(checks, signature_requests=waiting, outbox=outbox)
     checks = {"database": _database_check()}
     if settings.REDIS_URL:
         checks["redis"] = _cache_check()
