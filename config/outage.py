@@ -6,9 +6,16 @@ reached), ``DatabaseOutageMiddleware`` answers 503 with ``Retry-After`` and the
 form that posts again to the same address with a fresh CSRF token, so one press
 retries. The page is rendered without the request's context processors: they read the
 session and the user, which live in the database that is down.
+
+Stale-if-error: an anonymous GET of a cached page (home, campaign, petition page and
+its count.json) is answered with the page's stale copy (at most
+``PAGES_STALE_SECONDS`` old, marked with ``Age`` and ``Warning: 110``) instead, when
+one is kept (``lib.pagecache.stale``, ``petitions.hotpath.page_cache.stale``). Anyone
+with a session gets the 503 page: never another's copy.
 """
 
 import logging
+import re
 import threading
 import time
 
@@ -20,12 +27,16 @@ from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 
+from lib import pagecache
+from petitions.hotpath import page_cache as petition_pages
+
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 30
 # One log line per this many seconds, however many requests fail meanwhile.
 LOG_INTERVAL_SECONDS = 60
 OUTAGE_ERRORS = (OperationalError, InterfaceError)
+PETITION_PATH = re.compile(r"^/petitions/(?P<slug>[-a-zA-Z0-9_]+)/(?P<json>count\.json)?$")
 
 # Posted fields never shown back: the CSRF token (a fresh one is issued), secrets, and
 # the sign form's robot checks (the honeypot and the solved challenge).
@@ -118,4 +129,18 @@ class DatabaseOutageMiddleware:
         if not is_outage(exception):
             return None
         outage_log.log(request, exception)
-        return outage_response(request)
+        return stale_response(request) or outage_response(request)
+
+
+def stale_response(request: HttpRequest) -> HttpResponse | None:
+    """The stale copy of an anonymous GET's page, if the page caches keep one."""
+    if request.method != "GET":
+        return None
+    try:
+        match = PETITION_PATH.match(request.path_info)
+        if match:
+            return petition_pages.stale(request, match["slug"], count_json=bool(match["json"]))
+        return pagecache.stale(request, get_language())
+    except Exception:  # the cache may be down too: the 503 page, never a 500
+        logger.warning("No stale copy of %s could be read", request.path, exc_info=True)
+        return None

@@ -436,6 +436,10 @@ if not PETITIONS_FASTPATH:
 # visitors without a session (lib/pagecache.py); any change to a campaign, petition or
 # letter action drops the copies at once. 0: no caching.
 PAGES_CACHE_SECONDS = env_int("PAGES_CACHE_SECONDS", 10)
+# Stale-if-error: while the database is unreachable, anonymous petition, campaign and
+# home pages (and count.json) are served from a stale copy at most this old instead of
+# the 503 page (config/outage.py). 0: no stale copies.
+PAGES_STALE_SECONDS = env_int("PAGES_STALE_SECONDS", 600)
 # Cache-Control max-age of count.json and the counter fragment.
 PETITIONS_COUNT_MAX_AGE = env_int("PETITIONS_COUNT_MAX_AGE", 15)
 # 0: count on the petition row. N > 0: spread increments over N rows per petition, for

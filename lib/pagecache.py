@@ -24,6 +24,11 @@ or deleted. Each process also keeps the version and the pages it served for
 ``LOCAL_SECONDS``, so a busy page costs no round trip to the cache: an edit shows at
 once in the process that made it and within ``LOCAL_SECONDS`` everywhere else. No
 copy is served after ``PAGES_CACHE_SECONDS`` from its rendering.
+
+Stale-if-error: next to each fresh copy a stale one is kept under the same key plus
+``:stale`` for ``PAGES_STALE_SECONDS``. It is never served while the database answers;
+when rendering the page fails because the database is unreachable,
+``config.outage`` asks ``stale()`` for it (an anonymous GET only) before answering 503.
 """
 
 import functools
@@ -46,6 +51,7 @@ from lib.fastpage import personal_copy
 
 LOCAL_SECONDS = 2.0
 VERSION_KEY = "pages:version"
+STALE_SUFFIX = ":stale"
 
 # This process's copies: key -> (monotonic deadline, value).
 _local: dict[str, tuple[float, object]] = {}
@@ -143,8 +149,42 @@ def store(request: HttpRequest, key_: str, html: str) -> None:
     if seconds > 0:
         # The deadline travels with the page, so a copy taken into a process's own
         # memory is never served past it either.
-        cache.set(key_, (time.time() + seconds, html), timeout=seconds)
+        now = time.time()
+        cache.set(key_, (now + seconds, html), timeout=seconds)
         _paths.add(request.path)
+        stale_seconds = settings.PAGES_STALE_SECONDS
+        if stale_seconds > 0:
+            # (rendered at, page): served only while the database is unreachable.
+            cache.set(key_ + STALE_SUFFIX, (now, html), timeout=stale_seconds)
+
+
+def stale(request: HttpRequest, language: str) -> HttpResponse | None:
+    """The stale copy of this page for an anonymous GET, if one is young enough.
+
+    Only for a request that ``cacheable()`` allows (no session, messages, query, user),
+    so nobody gets another's page; the visitor's CSRF token is filled in as usual, and
+    ``Age`` and ``Warning`` say the page is old.
+    """
+    if not cacheable(request) or settings.PAGES_STALE_SECONDS <= 0:
+        return None
+    stored = cache.get(key(request, language) + STALE_SUFFIX)
+    if stored is None:
+        return None
+    rendered_at, html = stored
+    age = time.time() - rendered_at
+    if not 0 <= age <= settings.PAGES_STALE_SECONDS:
+        return None
+    response = HttpResponse(html.replace(hole(), get_token(request)))
+    return mark_stale(response, age)
+
+
+def mark_stale(response: HttpResponse, age: float) -> HttpResponse:
+    """The headers of a page served stale because its data could not be read."""
+    # The body carries this visitor's CSRF token: no shared cache may keep it.
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["Age"] = str(int(age))
+    response.headers["Warning"] = '110 - "Response is stale"'
+    return response
 
 
 # Rendering (views) --------------------------------------------------------------------

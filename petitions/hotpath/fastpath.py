@@ -20,7 +20,6 @@ and ``count.json`` answers at 0.76-0.87x (``make bench pages``; docs/architectur
 "The fast path").
 """
 
-import json
 import re
 
 from django.conf import settings
@@ -74,11 +73,4 @@ class PetitionFastPathMiddleware:
         counter = page_cache.cached(page_cache.counter_key(slug))
         if counter is None:
             return None
-        body = {
-            "count": counter.count,
-            "goal": counter.goal,
-            "updated_at": counter.updated_at.isoformat() if counter.updated_at else None,
-        }
-        response = HttpResponse(json.dumps(body), content_type="application/json")
-        response.headers["Cache-Control"] = f"public, max-age={settings.PETITIONS_COUNT_MAX_AGE}"
-        return secure(response)
+        return secure(page_cache.counter_response(counter))

@@ -18,10 +18,16 @@ edit drops the shared copy at once; workers' own copies expire within seconds.
 What it buys: a busy petition page is rendered once per cache period, not once per
 visitor; with the fast path it costs about what a bare hello view costs (``make bench
 pages``; docs/architecture.md, "Petitions").
+
+Stale-if-error: each page and counter also has a stale copy (same key plus ``:stale``)
+kept for ``PAGES_STALE_SECONDS`` (never past a petition's next change, such as its
+closing). ``config.outage`` serves it to an anonymous GET only while the database is
+unreachable; an edit drops it with the fresh copy.
 """
 
 import copy
 import functools
+import json
 import pickle
 import re
 import time
@@ -31,8 +37,11 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.csrf import get_token
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.crypto import salted_hmac
+
+from lib import pagecache
 
 from ..models import Petition
 
@@ -58,6 +67,8 @@ def hole(name: str) -> str:
 
 
 LOCAL_SECONDS = 2.0
+STALE_SUFFIX = pagecache.STALE_SUFFIX
+COUNTER_PREFIX = "petitions:counter:"
 
 _local: dict[str, tuple[float, object]] = {}
 
@@ -78,11 +89,14 @@ def remember(key: str, value, timeout: float) -> None:
     if timeout <= 0:
         return
     cache.set(key, value, timeout=timeout)
+    if key.startswith(COUNTER_PREFIX):
+        # count.json is served stale too while the database is unreachable.
+        keep_stale(key, value, settings.PAGES_STALE_SECONDS)
     _local[key] = (time.monotonic() + min(LOCAL_SECONDS, timeout), value)
 
 
 def forget(keys: list[str]) -> None:
-    cache.delete_many(keys)
+    cache.delete_many(keys + [key + STALE_SUFFIX for key in keys])
     for key in keys:
         _local.pop(key, None)
 
@@ -113,13 +127,68 @@ def get(slug: str, language: str) -> str | None:
 
 def store(slug: str, language: str, html: str, *, timeout: float | None = None) -> None:
     seconds = settings.PETITIONS_PAGE_CACHE_SECONDS
+    stale_seconds = settings.PAGES_STALE_SECONDS
     if timeout is not None:
         seconds = min(seconds, int(timeout))
+        stale_seconds = min(stale_seconds, int(timeout))
     remember(_key(slug, language), html, seconds)
+    if seconds > 0:
+        keep_stale(_key(slug, language), html, stale_seconds)
+
+
+def keep_stale(key: str, value, seconds: float) -> None:
+    """Keep ``value`` as the stale copy of ``key`` for ``seconds`` (with when it was made)."""
+    if seconds > 0:
+        cache.set(key + STALE_SUFFIX, (time.time(), value), timeout=seconds)
+
+
+def stale_copy(key: str):
+    """(age in seconds, value) of the stale copy of ``key`` if young enough, else None."""
+    stored = cache.get(key + STALE_SUFFIX)
+    if stored is None:
+        return None
+    made_at, value = stored
+    age = time.time() - made_at
+    if not 0 <= age <= settings.PAGES_STALE_SECONDS:
+        return None
+    return age, value
+
+
+def stale(request: HttpRequest, slug: str, *, count_json: bool = False) -> HttpResponse | None:
+    """The stale page (or count.json) of petition ``slug`` for an anonymous GET, or None."""
+    if request.method != "GET" or not cacheable(request) or set(request.GET) - {"ref"}:
+        return None
+    if count_json:
+        found = stale_copy(counter_key(slug))
+        if found is None:
+            return None
+        age, counter = found
+        response = counter_response(counter)
+        response.headers["Age"] = str(int(age))
+        response.headers["Warning"] = '110 - "Response is stale"'
+        return response
+    language = getattr(request, "LANGUAGE_CODE", None) or translation.get_language()
+    found = stale_copy(_key(slug, language))
+    if found is None:
+        return None
+    age, html = found
+    return pagecache.mark_stale(respond(request, html), age)
+
+
+def counter_response(counter) -> HttpResponse:
+    """count.json for ``counter``, as the view and the fast path answer it."""
+    body = {
+        "count": counter.count,
+        "goal": counter.goal,
+        "updated_at": counter.updated_at.isoformat() if counter.updated_at else None,
+    }
+    response = HttpResponse(json.dumps(body), content_type="application/json")
+    response.headers["Cache-Control"] = f"public, max-age={settings.PETITIONS_COUNT_MAX_AGE}"
+    return response
 
 
 def counter_key(slug: str) -> str:
-    return f"petitions:counter:{slug}"
+    return f"{COUNTER_PREFIX}{slug}"
 
 
 def petition_key(slug: str) -> str:
