@@ -1,11 +1,11 @@
 """Background jobs: thin wrappers that call a service (eager, i.e. inline, without Redis)."""
 
-from celery import shared_task
+from lib.emails import mail_task
 
 from . import services
 
 
-@shared_task(ignore_result=True)
+@mail_task(ignore_result=True)
 def send_data_link(email: str, language: str) -> None:
     # An address, not an id: whether a supporter exists for it is decided here, after
     # the request has answered, so the request cannot tell a known address apart.

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts import notices
 from accounts.models import ConsentRecord, Supporter
 from accounts.services import get_or_create_supporter, record_consent
+from lib.emails import describe_failure
 from lib.tasks import after_commit
 
 from . import emails, webhooks
@@ -258,7 +259,7 @@ def send_receipt(*, payment_id: int) -> bool:
     except Exception as failure:
         logger.exception("The receipt for payment %s could not be sent", payment_id)
         payment.receipt_status = Payment.ReceiptStatus.FAILED
-        payment.receipt_error = f"{type(failure).__name__}: {failure}"[:300]
+        payment.receipt_error = describe_failure(failure)[:300]
         payment.save(update_fields=["receipt_status", "receipt_error"])
         return False
     payment.receipt_status = Payment.ReceiptStatus.SENT

@@ -9,18 +9,20 @@ from datetime import timedelta
 
 from celery import shared_task
 
+from lib.emails import mail_task
+
 from . import signatures
 from .hotpath import page_views
 from .signing import emails, intake
 from .staff import delivery
 
 
-@shared_task
+@mail_task
 def send_confirmation(signature_id: int, ip_hash: str = "") -> None:
     emails.send_confirmation_email(signature_id=signature_id, ip_hash=ip_hash)
 
 
-@shared_task
+@mail_task
 def notify_repeat_signer(signature_id: int, ip_hash: str = "") -> None:
     emails.notify_repeat_signer(signature_id=signature_id, ip_hash=ip_hash)
 

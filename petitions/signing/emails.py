@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from lib import ratelimit
-from lib.emails import send_templated
+from lib.emails import MailNotSent, send_templated
 from lib.text import email_key
 
 from ..models import Signature
@@ -113,5 +113,12 @@ def notify_repeat_signer(*, signature_id: int, ip_hash: str = "") -> bool:
     signature = Signature.objects.select_related("petition", "supporter").get(pk=signature_id)
     if not _mail_allowed(address=signature.supporter.email, ip_hash=ip_hash):
         return False
-    send_already_signed(signature)
+    try:
+        send_already_signed(signature)
+    except MailNotSent:
+        # Give the claim back, so the task's retry can send the day's message.
+        Signature.objects.filter(pk=signature_id, repeat_mailed_at=now).update(
+            repeat_mailed_at=None
+        )
+        raise
     return True
