@@ -489,38 +489,32 @@ if LETTERS_PDF_VARIANT not in {"", "pdf/ua-1", "pdf/a-3u"}:
 # Print batches lay out this many letters per WeasyPrint document, then merge the parts:
 # larger is faster per letter, smaller keeps memory flat on big batches.
 LETTERS_BATCH_CHUNK = env_int("LETTERS_BATCH_CHUNK", 50)
-CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {})
-# After-commit work the broker lost or refused, and failed work whose retry is due
-# (outbox/; with cron instead: python manage.py relay_outbox every minute).
-CELERY_BEAT_SCHEDULE["outbox-sweep"] = {
-    "task": "outbox.tasks.sweep",
-    "schedule": 60.0,
-}
-# With Celery beat (or cron running `manage.py send_queued_letters`) the queue drains.
-CELERY_BEAT_SCHEDULE["letters-send-queued"] = {
-    "task": "letters.tasks.send_queued_letters",
-    "schedule": 60.0,
-}
 # Petition page views are counted in the cache and moved to the database in batches
-# (petitions/page_views.py); with cron instead of beat, run `manage.py flush_page_views`.
+# (petitions/hotpath/page_views.py).
 PETITIONS_PAGE_VIEWS = env_bool("PETITIONS_PAGE_VIEWS", True)
-CELERY_BEAT_SCHEDULE["petitions-flush-page-views"] = {
-    "task": "petitions.tasks.flush_page_views",
-    "schedule": 300.0,
-}
 # A signature's address hash serves moderation only (rate limits, the review queue): it
-# is blanked this many days after signing unless the signature is still held for review
-# (daily by beat; with cron instead, run `manage.py clear_ip_hashes`).
+# is blanked this many days after signing unless the signature is still held for review.
 PETITIONS_IP_HASH_DAYS = env_int("PETITIONS_IP_HASH_DAYS", 30)
-CELERY_BEAT_SCHEDULE["petitions-clear-ip-hashes"] = {
-    "task": "petitions.tasks.clear_ip_hashes",
-    "schedule": 24 * 3600.0,
-}
-# Anonymous sign forms are stored and signed by a task; this sweep signs any whose task
-# never ran (with cron instead of beat, run `manage.py process_signature_requests`).
-CELERY_BEAT_SCHEDULE["petitions-process-signature-requests"] = {
-    "task": "petitions.tasks.process_stale_signature_requests",
-    "schedule": 60.0,
+
+# Periodic work, run by one Celery beat. Without beat, cron runs the command named.
+CELERY_BEAT_SCHEDULE = {
+    # After-commit work the broker lost or refused, and failed work whose retry is due
+    # (relay_outbox).
+    "outbox-sweep": {"task": "outbox.tasks.sweep", "schedule": 60.0},
+    # Letters queued for officials, as their hourly allowance allows (send_queued_letters).
+    "letters-send-queued": {"task": "letters.tasks.send_queued_letters", "schedule": 60.0},
+    # Page views from the cache into the database (flush_page_views).
+    "petitions-flush-page-views": {"task": "petitions.tasks.flush_page_views", "schedule": 300.0},
+    # Address hashes past PETITIONS_IP_HASH_DAYS blanked (clear_ip_hashes).
+    "petitions-clear-ip-hashes": {
+        "task": "petitions.tasks.clear_ip_hashes",
+        "schedule": 24 * 3600.0,
+    },
+    # Stored sign forms whose task never ran (process_signature_requests).
+    "petitions-process-signature-requests": {
+        "task": "petitions.tasks.process_stale_signature_requests",
+        "schedule": 60.0,
+    },
 }
 # WeasyPrint logs every layout step at INFO; keep warnings and errors only.
 LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
