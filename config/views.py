@@ -50,9 +50,9 @@ def _broker_check() -> str:
     return "ok"
 
 
-def _waiting_sign_forms() -> dict:
-    """Stored sign forms the worker has not yet processed, and the oldest one's age."""
-    waiting = SignatureRequest.objects.aggregate(count=Count("pk"), oldest=Min("created_at"))
+def _depth(rows) -> dict:
+    """How many rows wait (stored sign forms, undone outbox work), and the oldest's age."""
+    waiting = rows.aggregate(count=Count("pk"), oldest=Min("created_at"))
     oldest = waiting["oldest"]
     age = None if oldest is None else max(0, int((timezone.now() - oldest).total_seconds()))
     return {"count": waiting["count"], "oldest_age_seconds": age}
@@ -82,14 +82,6 @@ def _health_answer(checks: dict[str, str], **extra) -> JsonResponse:
     return JsonResponse({**body, **extra}, status=503 if down else 200)
 
 
-def _outbox_depth() -> dict:
-    """After-commit work not yet done, and the oldest such row's age."""
-    waiting = Message.objects.pending().aggregate(count=Count("pk"), oldest=Min("created_at"))
-    oldest = waiting["oldest"]
-    age = None if oldest is None else max(0, int((timezone.now() - oldest).total_seconds()))
-    return {"count": waiting["count"], "oldest_age_seconds": age}
-
-
 @never_cache
 def healthz(request):
     """200 when the database answers (naming Redis if it does not: "degraded"); 503 if not.
@@ -104,7 +96,8 @@ def healthz(request):
         waiting = outbox = None
         if checks["database"] == "ok":
             try:
-                waiting, outbox = _waiting_sign_forms(), _outbox_depth()
+                waiting = _depth(SignatureRequest.objects.all())
+                outbox = _depth(Message.objects.pending())
             except outage.OUTAGE_ERRORS as error:
                 checks["database"] = f"error: {type(error).__name__}"
         return _health_answer(checks, signature_requests=waiting, outbox=outbox)
