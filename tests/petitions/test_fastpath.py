@@ -16,6 +16,7 @@ from campaigns.models import Campaign
 from lib.fastpage import content_security_policy, mask_secret, random_string
 from petitions.hotpath import page_cache, page_views
 from tests.petitions.conftest import form_data
+from tests.tamper import tampered
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -66,11 +67,11 @@ def test_a_fast_page_form_signs_under_django_csrf_checks(
         signed = visitor.post(
             f"/petitions/{petition.slug}/sign/", form_data(csrfmiddlewaretoken=token)
         )
-    tampered = Client(enforce_csrf_checks=True)
-    tampered.cookies["csrftoken"] = visitor.cookies["csrftoken"].value
-    refused = tampered.post(
+    forger = Client(enforce_csrf_checks=True)
+    forger.cookies["csrftoken"] = visitor.cookies["csrftoken"].value
+    refused = forger.post(
         f"/petitions/{petition.slug}/sign/",
-        form_data(email="other@example.org", csrfmiddlewaretoken=token[:-1] + "A"),
+        form_data(email="other@example.org", csrfmiddlewaretoken=tampered(token)),
     )
 
     assert signed.status_code == 302
