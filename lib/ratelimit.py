@@ -56,6 +56,19 @@ def hit(checks: list[tuple[str, Limit]], *, prefix: str = "rate") -> list[bool]:
     return [next(verdicts) if limit.active else True for _, limit in checks]
 
 
+def give_back(checks: list[tuple[str, Limit]], *, prefix: str = "rate") -> None:
+    """Take back one hit that ``hit`` counted for each ``(subject, limit)``: for work
+    that was allowed but did not happen (a mail the server did not take)."""
+    now = time.time()
+    incr_counters(
+        [
+            (_key(prefix, subject, limit, now), limit.seconds + 1, -1)
+            for subject, limit in checks
+            if limit.active
+        ]
+    )
+
+
 def allow(subject: str, limit: Limit, *, prefix: str = "rate") -> bool:
     """Count one hit for ``subject``; False once it is over ``limit``."""
     return hit([(subject, limit)], prefix=prefix)[0]

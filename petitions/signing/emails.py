@@ -58,9 +58,9 @@ REPEAT_MAIL_INTERVAL = timedelta(days=1)
 MAIL_CAP_SECONDS = 24 * 60 * 60
 
 
-def _mail_allowed(*, address: str, ip_hash: str) -> bool:
-    """Count one petition mail to ``address`` asked for by client ``ip_hash``; False over
-    a cap (``PETITIONS_MAIL_PER_ADDRESS_PER_DAY``, ``PETITIONS_MAIL_PER_CLIENT_PER_DAY``).
+def _mail_caps(*, address: str, ip_hash: str) -> list[tuple[str, ratelimit.Limit]]:
+    """The caps on petition mail to ``address`` asked for by client ``ip_hash``
+    (``PETITIONS_MAIL_PER_ADDRESS_PER_DAY``, ``PETITIONS_MAIL_PER_CLIENT_PER_DAY``).
 
     Anyone can type anyone's address into a sign form: without a cap Sori would mail
     strangers as often as someone asked it to. The cache never sees the address, only
@@ -79,13 +79,31 @@ def _mail_allowed(*, address: str, ip_hash: str) -> bool:
                 ratelimit.Limit(settings.PETITIONS_MAIL_PER_CLIENT_PER_DAY, MAIL_CAP_SECONDS),
             )
         )
-    return all(ratelimit.hit(checks))
+    return checks
+
+
+def _send_within_caps(send, signature: Signature, *, ip_hash: str) -> bool:
+    """``send(signature)`` if the caps allow one more mail; whether it was sent.
+
+    The caps count mail sent: a message the server did not take (``MailNotSent``, which
+    the task retries) is given back, so retries during a mail outage never use up the
+    address's allowance and leave its owner without a link.
+    """
+    caps = _mail_caps(address=signature.supporter.email, ip_hash=ip_hash)
+    if not all(ratelimit.hit(caps)):
+        return False
+    try:
+        send(signature)
+    except MailNotSent:
+        ratelimit.give_back(caps)
+        raise
+    return True
 
 
 def send_confirmation_email(*, signature_id: int, ip_hash: str = "") -> bool:
     """Send the confirmation email if the signature still exists and still needs it.
 
-    Skipped over the mail caps (``_mail_allowed``): the signature stays pending, and its
+    Skipped over the mail caps (``_mail_caps``): the signature stays pending, and its
     signer can ask for a fresh link later. Returns whether a message was sent.
     """
     signature = (
@@ -93,10 +111,7 @@ def send_confirmation_email(*, signature_id: int, ip_hash: str = "") -> bool:
     )
     if signature is None or not signature.needs_email_confirmation:
         return False
-    if not _mail_allowed(address=signature.supporter.email, ip_hash=ip_hash):
-        return False
-    send_confirmation(signature)
-    return True
+    return _send_within_caps(send_confirmation, signature, ip_hash=ip_hash)
 
 
 def notify_repeat_signer(*, signature_id: int, ip_hash: str = "") -> bool:
@@ -111,14 +126,11 @@ def notify_repeat_signer(*, signature_id: int, ip_hash: str = "") -> bool:
     if not claimed:
         return False
     signature = Signature.objects.select_related("petition", "supporter").get(pk=signature_id)
-    if not _mail_allowed(address=signature.supporter.email, ip_hash=ip_hash):
-        return False
     try:
-        send_already_signed(signature)
+        return _send_within_caps(send_already_signed, signature, ip_hash=ip_hash)
     except MailNotSent:
         # Give the claim back, so the task's retry can send the day's message.
         Signature.objects.filter(pk=signature_id, repeat_mailed_at=now).update(
             repeat_mailed_at=None
         )
         raise
-    return True

@@ -96,6 +96,24 @@ def test_confirmation_refused_once_with_451_arrives_exactly_once(smtp_server, pe
     assert b"Free them now" in content
 
 
+def test_retries_do_not_use_up_the_address_cap(smtp_server, pending_signature, settings):
+    settings.PETITIONS_MAIL_PER_ADDRESS_PER_DAY = 1
+    server = smtp_server("451 4.7.1 Greylisted", "421 4.4.2 Timeout")
+    second = SignatureFactory(
+        petition=PetitionFactory(slug="second"),
+        supporter=pending_signature.supporter,
+        status=Signature.Status.PENDING,
+        confirmed_at=None,
+    )
+
+    petition_tasks.send_confirmation.delay(pending_signature.pk)
+    petition_tasks.send_confirmation.delay(second.pk)
+
+    assert server.rcpt_attempts == 3
+    assert [recipients for recipients, _ in server.received] == [[ADDRESS]]
+    assert b"Free them now" in server.received[0][1]
+
+
 def test_confirmation_refused_with_550_is_not_retried(smtp_server, pending_signature, caplog):
     server = smtp_server("550 5.1.1 No such mailbox")
 
