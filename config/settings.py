@@ -109,6 +109,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.site",
             ],
+            # lib is not an app: its template filters are registered by name.
+            "libraries": {"korean": "lib.templatetags.korean"},
         },
     },
 ]

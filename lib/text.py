@@ -279,3 +279,40 @@ def free_slug(base: str, taken: Callable[[str], bool], *, max_length: int = 80) 
         suffix = f"-{number}"
         candidate = base[: max_length - len(suffix)].rstrip("-") + suffix
     return candidate
+
+
+# Korean particles (조사) after a word that changes: the form depends on whether the
+# word's last syllable ends in a consonant (받침). Each pair names the form after a
+# final consonant first: "을/를", "이/가", "은/는", "과/와", "으로/로".
+JOSA_PAIRS = frozenset({"을/를", "이/가", "은/는", "과/와", "으로/로", "이에요/예요", "아/야"})
+# How digits are read in Korean (영 일 이 삼 사 오 육 칠 팔 구): which end in a
+# consonant, and which of those in ㄹ (일, 칠, 팔), which takes "로" like a vowel.
+_DIGITS_WITH_FINAL = frozenset("013678")
+_DIGITS_WITH_RIEUL = frozenset("178")
+_TRAILING_MARKS = " )]}\u201d\u2019'\"\u300d\u300f"  # closing brackets and quotes
+
+
+def josa(word: str, pair: str) -> str:
+    """``word`` with the particle of ``pair`` that its last sound takes.
+
+    ``josa("김민준", "은/는")`` -> "김민준은"; ``josa("박지우", "은/는")`` -> "박지우는";
+    ``josa("서울", "으로/로")`` -> "서울로" (ㄹ takes 로); ``josa("인천", "으로/로")`` ->
+    "인천으로". Closing quotes and brackets are skipped ("“청원”을"); digits are read the
+    Korean way ("3을", "2를"). A word ending in Latin letters or symbols cannot be
+    decided from its spelling, so both forms are given, "Sori은(는)": rewrite such
+    sentences so the particle follows fixed text instead (see KOREAN.md).
+    """
+    if pair not in JOSA_PAIRS:
+        raise ValueError(f"Unknown particle pair: {pair!r}")
+    after_consonant, after_vowel = pair.split("/")
+    last = word.rstrip(_TRAILING_MARKS)[-1:]
+    if "가" <= last <= "힣":
+        final = (ord(last) - 0xAC00) % 28
+        has_final, rieul = final != 0, final == 8
+    elif last.isdigit() and last.isascii():
+        has_final, rieul = last in _DIGITS_WITH_FINAL, last in _DIGITS_WITH_RIEUL
+    else:
+        return f"{word}{after_consonant}({after_vowel})"
+    if after_consonant == "으로":
+        return word + ("으로" if has_final and not rieul else "로")
+    return word + (after_consonant if has_final else after_vowel)
