@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "lib.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Korean readers see Korea's time (lib/i18n.py, LANGUAGE_TIME_ZONES).
+    "lib.i18n.LanguageTimeZoneMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -236,6 +238,11 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ko", _("Korean"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
+# Readers of a language see times in its zone; the rest see TIME_ZONE (lib/i18n.py).
+LANGUAGE_TIME_ZONES = {"ko": "Asia/Seoul"}
+# One date format per language on pages, in mail and in PDFs: "2026년 12월 2일",
+# "2 December 2026" (config/formats/<language>/formats.py; Django's for the rest).
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 USE_TZ = True
 COUNTRIES_FIRST = ["KR"]

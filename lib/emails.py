@@ -22,7 +22,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template import Context
 from django.template.loader import get_template, render_to_string
-from django.utils import translation
+
+from lib import i18n
 
 
 def render_templated(
@@ -35,7 +36,8 @@ def render_templated(
         "organisation_name": settings.ORGANISATION_NAME,
         **context,
     }
-    with translation.override(language or settings.LANGUAGE_CODE):
+    # The recipient's language and its time zone: a Korean reader's dates in Korea's time.
+    with i18n.override(language or settings.LANGUAGE_CODE):
         subject = _render_plain(f"emails/{name}_subject.txt", context)
         text = _render_plain(f"emails/{name}_message.txt", context)
         html = render_to_string(f"emails/{name}_message.html", context)
