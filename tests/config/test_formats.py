@@ -92,4 +92,3 @@ def test_middleware_activates_the_language_time_zone_for_the_request_only():
 
     assert seen == ["Asia/Seoul", "UTC"]
     assert timezone.get_current_timezone_name() == "UTC"
-
