@@ -26,6 +26,7 @@ from .delivery import (
     request_delivery,
     retry_delay,
     retry_delivery,
+    send_confirm_request,
     send_queued_letters,
 )
 from .printing import (
@@ -68,6 +69,7 @@ __all__ = [
     "resolve_language",
     "retry_delay",
     "retry_delivery",
+    "send_confirm_request",
     "send_queued_letters",
     "start_print_batch",
     "store_letter_pdf",

@@ -110,7 +110,7 @@ def request_delivery(
     the supporter's verified address, ``confirm_delivery`` runs at once. Otherwise, on
     commit, a confirmation link goes to the supporter's address (at most one per
     letter every five minutes and ten per address a day; beyond that the request is
-    saved but no mail is sent).
+    saved but no mail is sent), through the outbox (``send_confirm_request``).
     """
     letter = (
         Letter.objects.select_for_update()
@@ -131,11 +131,30 @@ def request_delivery(
         confirm_delivery(letter=letter, revision=letter.revision, method=method)
         return True
     if _may_mail_confirmation(letter):
-        token = make_confirm_token(letter, method)
-        transaction.on_commit(
-            lambda: emails.send_confirm_request(letter, token=token, language=language)
+        after_commit(
+            "letters.tasks.send_confirm_request", letter.pk, letter.revision, method, language
         )
     return False
+
+
+def send_confirm_request(*, letter_id: int, revision: int, method: str, language: str) -> bool:
+    """Mail the confirmation link for ``revision`` if the letter still waits for it.
+
+    Run from the outbox (so retried until the mail server takes it): a letter that was
+    confirmed, rewritten or asked for another way meanwhile gets no stale link.
+    """
+    letter = (
+        Letter.objects.select_related("action", "target", "supporter").filter(pk=letter_id).first()
+    )
+    if (
+        letter is None
+        or not letter.is_draft
+        or letter.revision != revision
+        or letter.delivery != method
+    ):
+        return False
+    emails.send_confirm_request(letter, token=make_confirm_token(letter, method), language=language)
+    return True
 
 
 def _may_mail_confirmation(letter: Letter) -> bool:

@@ -6,15 +6,20 @@ Celery runs eagerly here: a retry runs again at once, up to ``max_retries``.
 """
 
 import socket
+from datetime import timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.utils import timezone
 
 from accounts import tasks as account_tasks
+from letters import services as letter_services
 from lib.emails import MAIL_RETRY_OPTIONS, MailNotSent, send_templated
+from outbox.models import Message
+from outbox.tasks import sweep
 from petitions import tasks as petition_tasks
 from petitions.models import Signature
-from tests.factories import PetitionFactory, SignatureFactory, SupporterFactory
+from tests.factories import LetterFactory, PetitionFactory, SignatureFactory, SupporterFactory
 
 ADDRESS = "jiwoo@example.org"
 
@@ -135,6 +140,43 @@ def test_already_signed_refused_once_with_451_arrives_exactly_once(smtp_server, 
     assert len(server.received) == 1
     pending_signature.refresh_from_db()
     assert pending_signature.repeat_mailed_at is not None
+
+
+def test_letter_confirmation_refused_once_with_451_arrives_once_from_the_outbox(
+    smtp_server, db, django_capture_on_commit_callbacks
+):
+    server = smtp_server("451 4.7.1 Greylisted, try again later")
+    letter = LetterFactory(supporter=SupporterFactory(email=ADDRESS))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        letter_services.request_delivery(letter=letter, method="email")
+    [message] = Message.objects.all()
+    after_refusal = (server.rcpt_attempts, len(server.received), message.attempts)
+    # The outbox retries after its backoff (2 minutes after one failure), not at once.
+    Message.objects.filter(pk=message.pk).update(
+        dispatched_at=timezone.now() - timedelta(minutes=3)
+    )
+    sweep()
+    sweep()
+
+    assert after_refusal == (1, 0, 1)
+    message.refresh_from_db()
+    assert (message.attempts, message.done_at is not None) == (1, True)
+    assert server.rcpt_attempts == 2
+    assert [recipients for recipients, _ in server.received] == [[ADDRESS]]
+    assert b"/letters/confirm/" in server.received[0][1]
+
+
+def test_a_letter_confirmation_for_an_old_revision_is_not_sent(smtp_server, db):
+    server = smtp_server()
+    letter = LetterFactory(supporter=SupporterFactory(email=ADDRESS), delivery="email")
+
+    sent = letter_services.send_confirm_request(
+        letter_id=letter.pk, revision=letter.revision - 1, method="email", language="en"
+    )
+
+    assert sent is False
+    assert server.received == []
 
 
 def test_data_link_refused_once_with_421_arrives_exactly_once(smtp_server, db):
