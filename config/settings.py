@@ -506,10 +506,14 @@ PETITIONS_PAGE_VIEWS = env_bool("PETITIONS_PAGE_VIEWS", True)
 PETITIONS_IP_HASH_DAYS = env_int("PETITIONS_IP_HASH_DAYS", 30)
 
 # Periodic work, run by one Celery beat. Without beat, cron runs the command named.
+# Done outbox rows are kept this long (to answer "was it sent?"), then deleted.
+OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 14)
 CELERY_BEAT_SCHEDULE = {
     # After-commit work the broker lost or refused, and failed work whose retry is due
     # (relay_outbox).
     "outbox-sweep": {"task": "outbox.tasks.sweep", "schedule": 60.0},
+    # Outbox rows done more than OUTBOX_KEEP_DAYS ago deleted (purge_done).
+    "outbox-purge-done": {"task": "outbox.tasks.purge_done", "schedule": 24 * 3600.0},
     # Letters queued for officials, as their hourly allowance allows (send_queued_letters).
     "letters-send-queued": {"task": "letters.tasks.send_queued_letters", "schedule": 60.0},
     # Page views from the cache into the database (flush_page_views).

@@ -2,9 +2,11 @@
 
 import logging
 import traceback
+from datetime import timedelta
 
 from celery import shared_task
 from celery.exceptions import Retry
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
@@ -90,3 +92,15 @@ def sweep(limit: int = SWEEP_BATCH) -> int:
         if claimed and hand_over(pk):
             handed += 1
     return handed
+
+
+@shared_task(ignore_result=True)
+def purge_done(keep_days: int | None = None) -> int:
+    """Delete messages done more than ``OUTBOX_KEEP_DAYS`` ago; the number deleted.
+
+    A done row only shows that the work ran; kept for a while to answer "was it sent?",
+    then it goes (undone rows stay until they are done). Run daily by beat.
+    """
+    keep = timedelta(days=settings.OUTBOX_KEEP_DAYS if keep_days is None else keep_days)
+    deleted, _ = Message.objects.filter(done_at__lt=timezone.now() - keep).delete()
+    return deleted

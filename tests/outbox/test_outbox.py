@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import Supporter
 from lib.tasks import after_commit
 from outbox.models import LEASE, MAX_ATTEMPTS, Message, backoff
-from outbox.tasks import run_message, sweep
+from outbox.tasks import purge_done, run_message, sweep
 from tests.petitions.conftest import form_data, sign_url
 
 SUPPORTER = "jiwoo@example.org"
@@ -261,3 +261,28 @@ def test_a_claimed_run_is_not_run_again_until_its_lease_ends(db):
     assert (second_delivery, swept_while_running, swept_after_the_lease) == (False, 0, 1)
     assert Message.objects.get().done_at is not None
     assert Supporter.objects.filter(email=SUPPORTER).count() == 1
+
+
+def test_done_messages_are_deleted_after_the_keeping_period_and_undone_ones_stay(db, settings):
+    settings.OUTBOX_KEEP_DAYS = 14
+    now = timezone.now()
+    old_done = Message.objects.create(task="t", done_at=now - timedelta(days=15))
+    recent_done = Message.objects.create(task="t", done_at=now - timedelta(days=13))
+    old_undone = Message.objects.create(task="t", created_at=now - timedelta(days=30))
+
+    deleted = purge_done()
+
+    assert deleted == 1
+    assert set(Message.objects.values_list("pk", flat=True)) == {recent_done.pk, old_undone.pk}
+    assert not Message.objects.filter(pk=old_done.pk).exists()
+
+
+def test_relay_outbox_command_purges_done_messages_when_asked(db, capsys, settings):
+    settings.OUTBOX_KEEP_DAYS = 14
+    Message.objects.create(task="t", done_at=timezone.now() - timedelta(days=20))
+    undone = Message.objects.create(task="t", created_at=timezone.now() - timedelta(days=20))
+
+    call_command("relay_outbox", "--purge-done")
+
+    assert capsys.readouterr().out == "Deleted 1 done outbox messages.\n"
+    assert list(Message.objects.values_list("pk", flat=True)) == [undone.pk]
