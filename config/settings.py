@@ -505,9 +505,10 @@ PETITIONS_PAGE_VIEWS = env_bool("PETITIONS_PAGE_VIEWS", True)
 # is blanked this many days after signing unless the signature is still held for review.
 PETITIONS_IP_HASH_DAYS = env_int("PETITIONS_IP_HASH_DAYS", 30)
 
-# Periodic work, run by one Celery beat. Without beat, cron runs the command named.
 # Done outbox rows are kept this long (to answer "was it sent?"), then deleted.
 OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 14)
+
+# Periodic work, run by one Celery beat. Without beat, cron runs the command named.
 CELERY_BEAT_SCHEDULE = {
     # After-commit work the broker lost or refused, and failed work whose retry is due
     # (relay_outbox).
