@@ -316,3 +316,19 @@ def josa(word: str, pair: str) -> str:
     if after_consonant == "으로":
         return word + ("으로" if has_final and not rieul else "로")
     return word + (after_consonant if has_final else after_vowel)
+
+
+_HANGUL_WORD = re.compile("[\uac00-\ud7a3]{2,20}")
+WORD_JOINER = "\u2060"
+
+
+def keep_hangul_words(text: str) -> str:
+    """Joins the syllables of each Hangul word with U+2060 WORD JOINER.
+
+    Korean breaks lines between words, never inside one (CSS ``word-break: keep-all``),
+    but WeasyPrint ignores keep-all for Hangul (Kozea/WeasyPrint#1153), so PDFs ask for
+    it this way: the joiner forbids a break, prints nothing, and leaves the PDF's text
+    as typed when searched or copied. Words over 20 syllables keep their break chances,
+    so they never run off the page.
+    """
+    return _HANGUL_WORD.sub(lambda match: WORD_JOINER.join(match.group(0)), text)
