@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
-from lib.forms import EmailAddressField
+from lib.forms import EmailAddressField, NameOrderMixin
 from lib.names import clean_name
 
 from . import money
@@ -12,7 +12,7 @@ from .models import Donation
 OTHER = "other"
 
 
-class DonationForm(forms.Form):
+class DonationForm(NameOrderMixin, forms.Form):
     """Amount (a preset or another), how often, and who gives.
 
     The currency is chosen before the form (links that reload the page with its
@@ -108,7 +108,7 @@ class PaymentFilterForm(forms.Form):
 
     campaign = forms.ModelChoiceField(
         label=_("Campaign"),
-        queryset=Campaign.objects.order_by("title"),
+        queryset=Campaign.objects.order_by("title_en", "title_ko"),
         to_field_name="slug",
         required=False,
         empty_label=_("All campaigns"),

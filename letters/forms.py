@@ -5,7 +5,7 @@ from django_countries.fields import CountryField
 
 from accounts import notices
 from campaigns.models import Target
-from lib.forms import EmailAddressField
+from lib.forms import EmailAddressField, NameOrderMixin
 from lib.names import clean_name, looks_like_address
 from lib.text import unknown_placeholders
 
@@ -38,7 +38,7 @@ class OfficialsField(forms.ModelMultipleChoiceField):
         return target.display_name()
 
 
-class LetterForm(forms.Form):
+class LetterForm(NameOrderMixin, forms.Form):
     """A supporter's letter: officials, language, their words, their details, consent."""
 
     targets = OfficialsField(

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from lib.text import InvalidEmail, canonical_email
@@ -28,3 +29,30 @@ class EmailAddressField(forms.EmailField):
             return canonical_email(address)
         except InvalidEmail as error:
             raise ValidationError(self.error_messages["uncanonical"], code="uncanonical") from error
+
+
+class NameOrderMixin:
+    """Forms that ask for a name: Korean readers are asked for the family name first.
+
+    "성" then "이름" on Korean pages, "First name" then "Last name" elsewhere. Templates
+    show ``form.name_fields`` in a loop, and the error summary follows the same order.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.family_name_first and {"first_name", "last_name"} <= set(self.fields):
+            names = list(self.fields)
+            first, last = names.index("first_name"), names.index("last_name")
+            names[first], names[last] = names[last], names[first]
+            self.fields = {name: self.fields[name] for name in names}
+
+    @property
+    def family_name_first(self) -> bool:
+        return (get_language() or "").split("-")[0] == "ko"
+
+    @property
+    def name_fields(self) -> list:
+        order = ["first_name", "last_name"]
+        if self.family_name_first:
+            order.reverse()
+        return [self[name] for name in order if name in self.fields]

@@ -10,7 +10,7 @@ from django_countries.fields import CountryField, LazyTypedChoiceField
 
 from accounts import notices
 from accounts.models import Supporter
-from lib.forms import EmailAddressField
+from lib.forms import EmailAddressField, NameOrderMixin
 from lib.names import clean_name
 
 from ..hotpath.page_cache import clean_ref
@@ -34,7 +34,7 @@ class CountryChoiceField(LazyTypedChoiceField):
         return str(value) in _country_codes()
 
 
-class SignForm(forms.Form):
+class SignForm(NameOrderMixin, forms.Form):
     """The sign form. A signed-in supporter with a verified address gets it without the
     email, the honeypot and the challenge, prefilled with what we know."""
 
@@ -168,7 +168,7 @@ class SignForm(forms.Form):
         )
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(NameOrderMixin, forms.Form):
     """The name a signature will show, as the owner of the address confirms it."""
 
     first_name = SignForm.base_fields["first_name"]
