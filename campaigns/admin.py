@@ -10,17 +10,17 @@ from .models import Campaign, Target
 class TargetAdmin(admin.ModelAdmin):
     list_display = ["name", "organisation", "preferred_language", "email", "active", "illustrative"]
     list_filter = ["active", "preferred_language", "illustrative"]
-    search_fields = ["name", "name_ko", "organisation", "email"]
+    search_fields = ["name", "name_ko", "organisation", "organisation_ko", "email"]
 
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
     list_display = ["title", "slug", "status", "published_at", "position"]
     list_filter = ["status"]
-    search_fields = ["title", "slug", "summary"]
-    prepopulated_fields = {"slug": ["title"]}
+    search_fields = ["title_en", "title_ko", "slug", "summary_en", "summary_ko"]
+    prepopulated_fields = {"slug": ["title_en"]}
     filter_horizontal = ["managers", "targets"]
-    readonly_fields = ["status", "published_at", "created_at", "updated_at"]
+    readonly_fields = ["status", "published_at", "missing_languages", "created_at", "updated_at"]
     actions = ["make_live", "make_draft", "archive"]
 
     def _move(self, request, queryset, status):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
 from lib.text import markup_problems
+from lib.translated import LANGUAGE_CODES, language_name
 
 from .models import Campaign, Target
 
@@ -39,8 +40,9 @@ class OfficialsField(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, target: Target) -> str:
         label = target.display_name()
-        if target.organisation:
-            label = f"{label}, {target.organisation}"
+        organisation = target.display_organisation()
+        if organisation:
+            label = f"{label}, {organisation}"
         if not target.active:
             label = _("%(official)s (no longer active)") % {"official": label}
         return label
@@ -74,23 +76,90 @@ class AddressFixedOncePublished:
             self.fields["slug"].help_text = ADDRESS_FIXED
 
 
-class CampaignForm(AddressFixedOncePublished, forms.ModelForm):
-    """A campaign's words, image and officials; staff also choose its managers."""
+MARKDOWN_HELP = _("Markdown: **bold**, *italic*, [link](https://…), lists, ## headings.")
+
+
+def per_language(name: str) -> list[str]:
+    """``["title_en", "title_ko"]`` for ``"title"``: a translated field's columns."""
+    return [f"{name}_{code}" for code in LANGUAGE_CODES]
+
+
+class TranslatedContentForm:
+    """Mixin for forms of translated content (``lib.models.Translatable``).
+
+    ``COLUMNS`` names the translated fields the form shows per language, side by side
+    (``language_columns()``; the template is ``campaigns/manage/_language_columns.html``);
+    ``MARKDOWN`` those written in Markdown, checked in every language. Each input says
+    its language (``lang``), so browsers spell-check and choose fonts right.
+    """
+
+    COLUMNS: tuple[str, ...] = ()
+    MARKDOWN: tuple[str, ...] = ()
+
+    def mark_languages(self) -> None:
+        for name in self.COLUMNS:
+            for code in LANGUAGE_CODES:
+                field = self.fields.get(f"{name}_{code}")
+                if field is not None:
+                    field.widget.attrs["lang"] = code
+
+    def language_columns(self) -> list[dict]:
+        return [
+            {
+                "code": code,
+                "name": language_name(code),
+                "fields": [
+                    self[key]
+                    for key in (f"{name}_{code}" for name in self.COLUMNS)
+                    if key in self.fields
+                ],
+            }
+            for code in LANGUAGE_CODES
+        ]
+
+    def clean(self):
+        data = super().clean()
+        for name in self.MARKDOWN:
+            for key in per_language(name):
+                if data.get(key):
+                    try:
+                        check_markdown(data[key])
+                    except forms.ValidationError as error:
+                        self.add_error(key, error)
+        return data
+
+
+class CampaignForm(AddressFixedOncePublished, TranslatedContentForm, forms.ModelForm):
+    """A campaign's words in each language, image and officials; staff also choose its
+    managers."""
+
+    COLUMNS = ("title", "summary", "body")
+    MARKDOWN = ("body",)
 
     targets = OfficialsField(label=_("Officials who decide"), required=False)
 
     class Meta:
         model = Campaign
-        fields = ["title", "slug", "summary", "body", "image", "image_alt", "targets", "managers"]
+        fields = [
+            *per_language("title"),
+            *per_language("summary"),
+            *per_language("body"),
+            "slug",
+            "image",
+            "image_alt",
+            "targets",
+            "managers",
+        ]
         help_texts = {
             "slug": _("Letters, digits and hyphens: the page is at /campaigns/<address>/."),
-            "body": _("Markdown: **bold**, *italic*, [link](https://…), lists, ## headings."),
+            **dict.fromkeys(per_language("body"), MARKDOWN_HELP),
         }
-        widgets = {"body": forms.Textarea(attrs={"rows": 12})}
+        widgets = dict.fromkeys(per_language("body"), forms.Textarea(attrs={"rows": 12}))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fix_address_if_published()
+        self.mark_languages()
         self.fields["targets"].keep_chosen(self.instance)
         if roles.is_staff_member(user):
             users = get_user_model().objects.filter(groups__name=roles.MANAGERS, is_active=True)
@@ -103,9 +172,6 @@ class CampaignForm(AddressFixedOncePublished, forms.ModelForm):
         else:
             # Who runs a campaign is staff's decision.
             del self.fields["managers"]
-
-    def clean_body(self) -> str:
-        return check_markdown(self.cleaned_data["body"])
 
     def clean(self):
         data = super().clean()
@@ -124,4 +190,4 @@ class DuplicateForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = Campaign.objects.managed_by(user).order_by("title")
+        self.fields["campaign"].queryset = Campaign.objects.managed_by(user)

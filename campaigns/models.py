@@ -5,7 +5,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
-from lib.models import MarkdownBody, Publishable
+from lib.models import MarkdownBody, Publishable, Translatable
+from lib.translated import Text, Translated, pick
 
 
 class Target(models.Model):
@@ -18,6 +19,7 @@ class Target(models.Model):
     name = models.CharField(_("name or office"), max_length=200)
     name_ko = models.CharField(_("name in Korean"), max_length=200, blank=True)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    organisation_ko = models.CharField(_("organisation in Korean"), max_length=200, blank=True)
     salutation_en = models.CharField(_("salutation (English)"), max_length=120)
     salutation_ko = models.CharField(_("salutation (Korean)"), max_length=120)
     postal_address = models.TextField(_("postal address"), blank=True)
@@ -50,6 +52,10 @@ class Target(models.Model):
         language = language or get_language()
         return self.name_ko if language == "ko" and self.name_ko else self.name
 
+    def display_organisation(self, language: str | None = None) -> Text:
+        """The organisation in ``language`` (default: the reader's), else in English."""
+        return pick({"en": self.organisation, "ko": self.organisation_ko}, language)
+
     def address(self, language: str) -> str:
         if language == "ko" and self.postal_address_ko:
             return self.postal_address_ko
@@ -69,8 +75,8 @@ class CampaignQuerySet(models.QuerySet):
         return self.none()
 
 
-class Campaign(MarkdownBody, Publishable):
-    """A cause: the story, the ask, and the actions that serve it."""
+class Campaign(Translatable, MarkdownBody, Publishable):
+    """A cause: the story, the ask, and the actions that serve it, in every language."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -83,11 +89,16 @@ class Campaign(MarkdownBody, Publishable):
         Status.ARCHIVED: {Status.LIVE},
     }
     PUBLISHED_STATUS = Status.LIVE
+    TRANSLATED = ("title", "summary", "body")
+    REQUIRED = ("title", "summary")
 
     slug = models.SlugField(_("address"), max_length=80, unique=True)
-    title = models.CharField(_("title"), max_length=200)
-    summary = models.CharField(_("summary"), max_length=300)
-    body = models.TextField(_("story"), blank=True, help_text=_("Markdown."))
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    title_ko = models.CharField(_("title (Korean)"), max_length=200, blank=True)
+    summary_en = models.CharField(_("summary (English)"), max_length=300, blank=True)
+    summary_ko = models.CharField(_("summary (Korean)"), max_length=300, blank=True)
+    body_en = models.TextField(_("story (English)"), blank=True, help_text=_("Markdown."))
+    body_ko = models.TextField(_("story (Korean)"), blank=True, help_text=_("Markdown."))
     image = models.ImageField(_("image"), upload_to="campaigns/", blank=True)
     image_alt = models.CharField(_("image description"), max_length=200, blank=True)
     status = models.CharField(
@@ -106,12 +117,15 @@ class Campaign(MarkdownBody, Publishable):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    title = Translated("title")
+    summary = Translated("summary")
+
     objects = CampaignQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("campaign")
         verbose_name_plural = _("campaigns")
-        ordering = ["position", "-published_at", "title"]
+        ordering = ["position", "-published_at", "title_en", "title_ko"]
 
     def __str__(self) -> str:
         return self.title

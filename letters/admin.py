@@ -18,16 +18,29 @@ class LetterActionAdmin(admin.ModelAdmin):
 
     list_display = ["title", "campaign", "status", "letter_count", "goal", "editing"]
     list_filter = ["status", "editing", "campaign"]
-    search_fields = ["title", "slug", "summary"]
-    prepopulated_fields = {"slug": ["title"]}
+    search_fields = ["title_en", "title_ko", "slug", "summary_en", "summary_ko"]
+    prepopulated_fields = {"slug": ["title_en"]}
     filter_horizontal = ["targets"]
-    readonly_fields = ["status", "letter_count", "published_at", "created_at", "updated_at"]
+    readonly_fields = [
+        "status",
+        "missing_languages",
+        "letter_count",
+        "published_at",
+        "created_at",
+        "updated_at",
+    ]
     actions = ["make_open", "make_draft", "close"]
     fieldsets = [
-        (None, {"fields": ["campaign", "title", "slug", "summary", "intro", "goal", "position"]}),
+        (None, {"fields": ["campaign", "slug", "goal", "position"]}),
         (_("Officials"), {"fields": ["targets", "target_mode"]}),
-        (_("English"), {"fields": ["subject_en", "body_en"]}),
-        (_("Korean"), {"fields": ["subject_ko", "body_ko"]}),
+        (
+            _("English"),
+            {"fields": ["title_en", "summary_en", "intro_en", "subject_en", "body_en"]},
+        ),
+        (
+            _("Korean"),
+            {"fields": ["title_ko", "summary_ko", "intro_ko", "subject_ko", "body_ko"]},
+        ),
         (
             _("What supporters may change"),
             {"fields": ["editing", "paragraph_max_length", "body_max_length"]},
@@ -35,7 +48,16 @@ class LetterActionAdmin(admin.ModelAdmin):
         (_("Delivery"), {"fields": ["deliver_download", "deliver_email", "deliver_print"]}),
         (
             _("Status"),
-            {"fields": ["status", "letter_count", "published_at", "created_at", "updated_at"]},
+            {
+                "fields": [
+                    "status",
+                    "missing_languages",
+                    "letter_count",
+                    "published_at",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
         ),
     ]
 

@@ -82,7 +82,7 @@ def letter_actions(campaign) -> list[Action]:
         )
         for action in LetterAction.objects.open()
         .filter(campaign=campaign)
-        .order_by("position", "title")
+        .order_by("position", "title_en", "title_ko")
     ]
 
 
@@ -100,7 +100,7 @@ class ManagedLetterActions:
     def actions(self, campaign_ids) -> list[ManagedAction]:
         actions = (
             LetterAction.objects.filter(campaign__in=campaign_ids)
-            .only("pk", "campaign", "title", "status", "letter_count", "goal")
+            .only("pk", "campaign", "title_en", "title_ko", "status", "letter_count", "goal")
             .order_by("campaign", "position", "-created_at")
         )
         return [

@@ -3,7 +3,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.manage_forms import AddressFixedOncePublished, OfficialsField, check_markdown
+from campaigns.manage_forms import (
+    MARKDOWN_HELP,
+    AddressFixedOncePublished,
+    OfficialsField,
+    TranslatedContentForm,
+    per_language,
+)
 from campaigns.models import Campaign
 
 from .models import LetterAction
@@ -14,12 +20,18 @@ PLACEHOLDER_HELP = _(
 )
 
 
-class LetterActionForm(AddressFixedOncePublished, forms.ModelForm):
-    """A letter action: words, officials, both templates, what supporters may change, delivery.
+class LetterActionForm(AddressFixedOncePublished, TranslatedContentForm, forms.ModelForm):
+    """A letter action: words and letter per language, officials, what supporters may
+    change, delivery.
 
     Unknown placeholders are refused by ``LetterAction.clean`` (run by the form), which
     names each one in the field's error.
     """
+
+    # Per language, side by side: the page (title, summary, introduction), then the
+    # letter (subject and text).
+    COLUMNS = ("title", "summary", "intro", "subject", "body")
+    MARKDOWN = ("intro",)
 
     campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=Campaign.objects.none())
     targets = OfficialsField(
@@ -33,15 +45,13 @@ class LetterActionForm(AddressFixedOncePublished, forms.ModelForm):
         error_messages={"min_value": _("The goal must be at least 1 letter, or empty.")},
     )
 
-    field_order = ["campaign", "title", "slug", "summary", "intro", "targets"]
-
     class Meta:
         model = LetterAction
         # The form's fields are the ones a copy takes over, plus where it lives.
         fields = ["campaign", "slug", "targets", *LetterAction.COPIED_FIELDS]
         help_texts = {
             "slug": _("Letters, digits and hyphens: the page is at /letters/<address>/."),
-            "intro": _("Markdown: **bold**, *italic*, [link](https://…), lists, ## headings."),
+            **dict.fromkeys(per_language("intro"), MARKDOWN_HELP),
             "subject_en": PLACEHOLDER_HELP,
             "subject_ko": PLACEHOLDER_HELP,
             "body_ko": _(
@@ -51,7 +61,7 @@ class LetterActionForm(AddressFixedOncePublished, forms.ModelForm):
         }
         labels = {"target_mode": _("Who receives each letter")}
         widgets = {
-            "intro": forms.Textarea(attrs={"rows": 6}),
+            **dict.fromkeys(per_language("intro"), forms.Textarea(attrs={"rows": 6})),
             "body_en": forms.Textarea(attrs={"rows": 12}),
             "body_ko": forms.Textarea(attrs={"rows": 12}),
             "target_mode": forms.RadioSelect,
@@ -61,14 +71,12 @@ class LetterActionForm(AddressFixedOncePublished, forms.ModelForm):
     def __init__(self, *args, user, campaign: Campaign | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fix_address_if_published()
+        self.mark_languages()
         self.fields["targets"].keep_chosen(self.instance)
         if self.instance.pk:
             # An action stays in its campaign: its letters were written there.
             del self.fields["campaign"]
         else:
-            self.fields["campaign"].queryset = Campaign.objects.managed_by(user).order_by("title")
+            self.fields["campaign"].queryset = Campaign.objects.managed_by(user)
             if campaign is not None:
                 self.initial.setdefault("campaign", campaign.pk)
-
-    def clean_intro(self) -> str:
-        return check_markdown(self.cleaned_data["intro"])

@@ -107,7 +107,7 @@ def action_list(request):
     actions = (
         LetterAction.objects.open()
         .select_related("campaign")
-        .order_by("campaign__position", "position", "title")
+        .order_by("campaign__position", "position", "title_en", "title_ko")
     )
     return render(request, "letters/letteraction_list.html", {"actions": actions})
 

@@ -1,7 +1,11 @@
 """Abstract models and mixins every app uses the same way.
 
-- ``MarkdownBody``: a ``body`` written in Markdown and its sanitised HTML, kept in step
-  on every save (campaigns, petitions, letter actions).
+- ``Translatable``: content written in every language Sori serves (``lib.translated``),
+  with the languages a manager chose to publish without (campaigns, petitions, letter
+  actions; updates to come).
+- ``MarkdownBody``: a ``body`` per language written in Markdown and its sanitised HTML,
+  kept in step on every save (campaigns, petitions; letter actions' introduction uses
+  ``keep_markdown_rendered`` the same way).
 - ``Publishable``: a status moved through a checked transition map, with the time of
   first publication stamped once (campaigns, petitions, letter actions).
 - ``Job``: a long background job (delivery packs, print batches): status, progress,
@@ -10,27 +14,161 @@
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lib.states import check_transition
+from lib.states import TransitionNotAllowed, check_transition
 from lib.text import render_markdown
+from lib.translated import LANGUAGE_CODES, Text, Translated, language_name, text_of
+
+
+class TranslationMissing(TransitionNotAllowed):
+    """Publishing content with a language left unwritten that nobody chose to skip."""
+
+
+class Translatable(models.Model):
+    """Content in every language Sori serves, and the languages published without.
+
+    Subclasses declare ``<name>_en``/``<name>_ko`` columns and ``<name> =
+    Translated("<name>")`` for each name in ``TRANSLATED``; ``REQUIRED`` names the ones
+    that each language written needs (a title, a summary). A language is *missing* when
+    it lacks a field another language has. Publishing (``Publishable.set_status``)
+    refuses missing languages unless they are in ``missing_languages``: the manager's
+    explicit "publish without Korean", kept so the dashboard can show it.
+    """
+
+    missing_languages = models.JSONField(
+        _("published without"), default=list, blank=True, editable=False
+    )
+
+    TRANSLATED: tuple[str, ...] = ()
+    REQUIRED: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def text(self, name: str, language: str | None = None) -> Text:
+        """Field ``name`` for a reader of ``language`` (falling back to another language)."""
+        return text_of(self, name, language)
+
+    def _filled(self, name: str, language: str) -> bool:
+        return bool(str(getattr(self, f"{name}_{language}") or "").strip())
+
+    def languages_written(self) -> list[str]:
+        return [
+            code
+            for code in LANGUAGE_CODES
+            if any(self._filled(name, code) for name in self.TRANSLATED)
+        ]
+
+    def untranslated_fields(self, language: str) -> list[str]:
+        """The translated fields empty in ``language`` but written in another one."""
+        return [
+            name
+            for name in self.TRANSLATED
+            if not self._filled(name, language)
+            and any(self._filled(name, code) for code in LANGUAGE_CODES if code != language)
+        ]
+
+    def untranslated_languages(self) -> list[str]:
+        return [code for code in LANGUAGE_CODES if self.untranslated_fields(code)]
+
+    def languages_to_confirm(self) -> list[str]:
+        """Missing languages that nobody has chosen to publish without yet."""
+        chosen = self.missing_languages
+        return [code for code in self.untranslated_languages() if code not in chosen]
+
+    def translation_states(self) -> list[dict]:
+        """Per language: complete, or missing (published without it, or not yet chosen)."""
+        states = []
+        for code in LANGUAGE_CODES:
+            missing = self.untranslated_fields(code)
+            states.append(
+                {
+                    "code": code,
+                    "name": language_name(code),
+                    "complete": not missing,
+                    "missing_fields": [self.field_label(name, code) for name in missing],
+                    "published_without": bool(missing) and code in self.missing_languages,
+                }
+            )
+        return states
+
+    def field_label(self, name: str, language: str) -> str:
+        return str(self._meta.get_field(f"{name}_{language}").verbose_name)
+
+    @property
+    def fallback_note(self) -> str:
+        """The note for a reader whose language some of this content lacks, or ""."""
+        for name in self.TRANSLATED:
+            note = self.text(name).note
+            if note:
+                return note
+        return ""
+
+    def publish_without(self, languages: list[str]) -> None:
+        """Record that the manager chose to publish without ``languages`` for now."""
+        wanted = sorted({*self.missing_languages, *languages})
+        if wanted != self.missing_languages:
+            self.missing_languages = wanted
+            self.save(update_fields=["missing_languages", "updated_at"])
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, list[str]] = {}
+        written = self.languages_written()
+        if not written and self.REQUIRED:
+            first = f"{self.REQUIRED[0]}_{LANGUAGE_CODES[0]}"
+            errors[first] = [_("Write this in at least one language.")]
+        for code in written:
+            for name in self.REQUIRED:
+                if not self._filled(name, code):
+                    errors[f"{name}_{code}"] = [
+                        _("The %(language)s version needs this too, or leave it all empty.")
+                        % {"language": language_name(code)}
+                    ]
+        if errors:
+            raise ValidationError(errors)
+
+
+def keep_markdown_rendered(instance: models.Model, name: str, kwargs: dict) -> None:
+    """Render ``<name>_<lang>`` (Markdown) into ``<name>_html_<lang>`` for every language,
+    and add the HTML columns to ``update_fields`` when their source is in it.
+
+    Called from ``save()`` with its keyword arguments, before saving.
+    """
+    update_fields = kwargs.get("update_fields")
+    extra = set()
+    for code in LANGUAGE_CODES:
+        source = f"{name}_{code}"
+        setattr(instance, f"{name}_html_{code}", render_markdown(getattr(instance, source)))
+        if update_fields is not None and source in update_fields:
+            extra.add(f"{name}_html_{code}")
+    if extra:
+        kwargs["update_fields"] = {*update_fields, *extra}
 
 
 class MarkdownBody(models.Model):
-    """``body`` (Markdown) and ``body_html`` (rendered through nh3), kept in step."""
+    """``body`` per language (Markdown) and its HTML (rendered through nh3), kept in step.
 
-    body = models.TextField(_("text"), blank=True, help_text=_("Markdown."))
-    body_html = models.TextField(editable=False, blank=True)
+    ``body`` and ``body_html`` read the active language's (``lib.translated``).
+    """
+
+    body_en = models.TextField(_("text (English)"), blank=True, help_text=_("Markdown."))
+    body_ko = models.TextField(_("text (Korean)"), blank=True, help_text=_("Markdown."))
+    body_html_en = models.TextField(editable=False, blank=True)
+    body_html_ko = models.TextField(editable=False, blank=True)
+
+    body = Translated("body")
+    body_html = Translated("body_html")
 
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
-        if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
+        keep_markdown_rendered(self, "body", kwargs)
         super().save(*args, **kwargs)
 
 
@@ -52,8 +190,19 @@ class Publishable(models.Model):
         abstract = True
 
     def set_status(self, status: str) -> None:
-        """Move to ``status`` if the map allows it (``TransitionNotAllowed`` if not)."""
+        """Move to ``status`` if the map allows it (``TransitionNotAllowed`` if not).
+
+        Translatable content is published only in every language, or with the missing
+        ones chosen as such (``Translatable.publish_without``): ``TranslationMissing``.
+        """
         check_transition(self.TRANSITIONS, self.status, status)
+        if status == self.PUBLISHED_STATUS and isinstance(self, Translatable):
+            unchosen = self.languages_to_confirm()
+            if unchosen:
+                raise TranslationMissing(
+                    _("It is not written in %(languages)s yet: add it, or publish without it.")
+                    % {"languages": ", ".join(language_name(code) for code in unchosen)}
+                )
         self.status = status
         fields = ["status", "updated_at"]
         if status == self.PUBLISHED_STATUS and self.published_at is None:

@@ -18,14 +18,15 @@ class MilestoneInline(admin.TabularInline):
 class PetitionAdmin(admin.ModelAdmin):
     list_display = ["title", "campaign", "status", "signatures", "goal", "closes_at"]
     list_filter = ["status", "campaign"]
-    search_fields = ["title", "slug", "summary"]
-    prepopulated_fields = {"slug": ["title"]}
+    search_fields = ["title_en", "title_ko", "slug", "summary_en", "summary_ko"]
+    prepopulated_fields = {"slug": ["title_en"]}
     filter_horizontal = ["targets"]
     readonly_fields = [
         "status",
         "signatures",
         "count_updated_at",
         "published_at",
+        "missing_languages",
         "delivered_at",
         "created_at",
         "updated_at",

@@ -32,7 +32,7 @@ def _petition_actions(campaign) -> list[Action]:
     petitions = (
         Petition.objects.filter(campaign=campaign)
         .open()
-        .defer("body", "body_html")
+        .defer("body_en", "body_ko", "body_html_en", "body_html_ko")
         .with_current_count()
         .prefetch_related("milestones")
     )
@@ -128,7 +128,7 @@ class ManagedPetitions:
     def actions(self, campaign_ids) -> list[ManagedAction]:
         petitions = (
             Petition.objects.filter(campaign__in=campaign_ids)
-            .defer("body", "body_html")
+            .defer("body_en", "body_ko", "body_html_en", "body_html_ko")
             .with_current_count()
             .order_by("campaign", "position", "-created_at")
         )

@@ -56,6 +56,7 @@ class TargetFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"The Minister of Example Affairs {n}")
     name_ko = "예시부 장관"
     organisation = "Ministry of Example Affairs"
+    organisation_ko = "예시부"
     salutation_en = "Dear Minister"
     salutation_ko = "장관님께"
     postal_address = "Government Complex\nGwacheon-si, Gyeonggi-do\nRepublic of Korea"
@@ -70,9 +71,13 @@ class CampaignFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     slug = factory.Sequence(lambda n: f"campaign-{n}")
-    title = factory.Sequence(lambda n: f"Campaign {n}")
-    summary = "Free the prisoners of conscience."
-    body = "We ask for **change**."
+    # Both languages, as a manager publishes it; ``title=`` sets the active language's.
+    title_en = factory.Sequence(lambda n: f"Campaign {n}")
+    title_ko = factory.Sequence(lambda n: f"캠페인 {n}")
+    summary_en = "Free the prisoners of conscience."
+    summary_ko = "양심수를 석방해 주십시오."
+    body_en = "We ask for **change**."
+    body_ko = "**변화**를 요구합니다."
     status = Campaign.Status.LIVE
 
     @factory.post_generation
@@ -122,9 +127,12 @@ class LetterActionFactory(factory.django.DjangoModelFactory):
 
     campaign = factory.SubFactory(CampaignFactory)
     slug = factory.Sequence(lambda n: f"write-to-the-minister-{n}")
-    title = factory.Sequence(lambda n: f"Write to the Minister {n}")
-    summary = "Ask the Minister to free the prisoners of conscience."
-    intro = "Your letter **matters**."
+    title_en = factory.Sequence(lambda n: f"Write to the Minister {n}")
+    title_ko = factory.Sequence(lambda n: f"장관님께 편지 쓰기 {n}")
+    summary_en = "Ask the Minister to free the prisoners of conscience."
+    summary_ko = "양심수를 석방해 달라고 장관님께 요청해 주세요."
+    intro_en = "Your letter **matters**."
+    intro_ko = "보내 주시는 편지가 **힘이 됩니다**."
     subject_en = "Free the prisoners of conscience"
     body_en = "I am writing from {city}, {country}.\n\nPlease free them."
     subject_ko = "양심수를 석방해 주십시오"
@@ -168,9 +176,12 @@ class PetitionFactory(factory.django.DjangoModelFactory):
 
     campaign = factory.SubFactory(CampaignFactory)
     slug = factory.Sequence(lambda n: f"petition-{n}")
-    title = factory.Sequence(lambda n: f"Free the prisoners {n}")
-    summary = "Release everyone held for a peaceful opinion."
-    body = "We ask you to **act now**."
+    title_en = factory.Sequence(lambda n: f"Free the prisoners {n}")
+    title_ko = factory.Sequence(lambda n: f"수감된 분들을 석방해 주십시오 {n}")
+    summary_en = "Release everyone held for a peaceful opinion."
+    summary_ko = "평화적인 의견 때문에 수감된 모든 분을 석방해 주십시오."
+    body_en = "We ask you to **act now**."
+    body_ko = "지금 **조치해** 주십시오."
     goal = 1000
     status = Petition.Status.OPEN
 

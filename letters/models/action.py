@@ -8,8 +8,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, Target
-from lib.models import Publishable
-from lib.text import free_slug, render_markdown, unknown_placeholders
+from lib.models import Publishable, Translatable, keep_markdown_rendered
+from lib.text import free_slug, unknown_placeholders
+from lib.translated import Translated
 
 PLACEHOLDERS = (
     "first_name",
@@ -42,8 +43,13 @@ class LetterActionQuerySet(models.QuerySet):
         return self.filter(campaign__in=Campaign.objects.managed_by(user))
 
 
-class LetterAction(Publishable):
-    """A campaign's letter: its officials, templates in English and Korean, and rules."""
+class LetterAction(Translatable, Publishable):
+    """A campaign's letter: its officials, templates in English and Korean, and rules.
+
+    The page's title, summary and introduction exist per language (``lib.translated``),
+    like the letter's subject and text; the letter needs both languages, since its
+    language follows the official and the writer, not the page.
+    """
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -56,6 +62,8 @@ class LetterAction(Publishable):
         Status.CLOSED: {Status.OPEN},
     }
     PUBLISHED_STATUS = Status.OPEN
+    TRANSLATED = ("title", "summary", "intro")
+    REQUIRED = ("title", "summary")
 
     class TargetMode(models.TextChoices):
         ALL = "all", _("Each supporter writes to every official listed")
@@ -73,12 +81,24 @@ class LetterAction(Publishable):
         related_name="letter_actions",
     )
     slug = models.SlugField(_("address"), max_length=80, unique=True)
-    title = models.CharField(_("title"), max_length=200)
-    summary = models.CharField(
-        _("summary"), max_length=300, help_text=_("One or two sentences for lists and cards.")
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    title_ko = models.CharField(_("title (Korean)"), max_length=200, blank=True)
+    summary_en = models.CharField(
+        _("summary (English)"),
+        max_length=300,
+        blank=True,
+        help_text=_("One or two sentences for lists and cards."),
     )
-    intro = models.TextField(_("introduction"), blank=True, help_text=_("Markdown."))
-    intro_html = models.TextField(editable=False, blank=True)
+    summary_ko = models.CharField(
+        _("summary (Korean)"),
+        max_length=300,
+        blank=True,
+        help_text=_("One or two sentences for lists and cards."),
+    )
+    intro_en = models.TextField(_("introduction (English)"), blank=True, help_text=_("Markdown."))
+    intro_ko = models.TextField(_("introduction (Korean)"), blank=True, help_text=_("Markdown."))
+    intro_html_en = models.TextField(editable=False, blank=True)
+    intro_html_ko = models.TextField(editable=False, blank=True)
     targets = models.ManyToManyField(
         Target, verbose_name=_("officials"), related_name="letter_actions"
     )
@@ -127,20 +147,23 @@ class LetterAction(Publishable):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    title = Translated("title")
+    summary = Translated("summary")
+    intro = Translated("intro")
+    intro_html = Translated("intro_html")
+
     objects = LetterActionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("letter action")
         verbose_name_plural = _("letter actions")
-        ordering = ["position", "title"]
+        ordering = ["position", "title_en", "title_ko"]
 
     def __str__(self) -> str:
         return self.title
 
     def save(self, *args, **kwargs):
-        self.intro_html = render_markdown(self.intro)
-        if kwargs.get("update_fields") is not None and "intro" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "intro_html"}
+        keep_markdown_rendered(self, "intro", kwargs)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -148,6 +171,10 @@ class LetterAction(Publishable):
 
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
+        try:
+            super().clean()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
         for name in ("subject_en", "body_en", "subject_ko", "body_ko"):
             unknown = unknown_placeholders(getattr(self, name), PLACEHOLDERS)
             if unknown:
@@ -177,16 +204,19 @@ class LetterAction(Publishable):
         return self.editing == self.Editing.FULL
 
     def subject_template(self, language: str) -> str:
-        return self.subject_ko if language == "ko" else self.subject_en
+        return getattr(self, f"subject_{language}", self.subject_en)
 
     def body_template(self, language: str) -> str:
-        return self.body_ko if language == "ko" else self.body_en
+        return getattr(self, f"body_{language}", self.body_en)
 
     # Everything a copy takes over: the words, templates, rules and ways of delivery.
     COPIED_FIELDS = (
-        "title",
-        "summary",
-        "intro",
+        "title_en",
+        "title_ko",
+        "summary_en",
+        "summary_ko",
+        "intro_en",
+        "intro_ko",
         "target_mode",
         "subject_en",
         "body_en",

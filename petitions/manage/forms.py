@@ -6,7 +6,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.manage_forms import AddressFixedOncePublished, OfficialsField, check_markdown
+from campaigns.manage_forms import (
+    MARKDOWN_HELP,
+    AddressFixedOncePublished,
+    OfficialsField,
+    TranslatedContentForm,
+    per_language,
+)
 from campaigns.models import Campaign
 from lib.days import check_day
 
@@ -61,8 +67,12 @@ class MilestonesField(forms.CharField):
         return sorted(numbers)
 
 
-class PetitionForm(AddressFixedOncePublished, forms.ModelForm):
-    """A petition's words, officials, goal, milestones, times and what the form asks."""
+class PetitionForm(AddressFixedOncePublished, TranslatedContentForm, forms.ModelForm):
+    """A petition's words in each language, officials, goal, milestones, times and what
+    the form asks."""
+
+    COLUMNS = ("title", "summary", "body")
+    MARKDOWN = ("body",)
 
     campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=Campaign.objects.none())
     targets = OfficialsField(label=_("Addressed to"), required=False)
@@ -90,10 +100,10 @@ class PetitionForm(AddressFixedOncePublished, forms.ModelForm):
         model = Petition
         fields = [
             "campaign",
-            "title",
+            *per_language("title"),
+            *per_language("summary"),
+            *per_language("body"),
             "slug",
-            "summary",
-            "body",
             "targets",
             "goal",
             "opens_at",
@@ -104,13 +114,16 @@ class PetitionForm(AddressFixedOncePublished, forms.ModelForm):
         ]
         help_texts = {
             "slug": _("Letters, digits and hyphens: the page is at /petitions/<address>/."),
-            "summary": _("One or two sentences, shown under the title and in shared links."),
-            "body": _("Markdown: **bold**, *italic*, [link](https://…), lists, ## headings."),
+            **dict.fromkeys(
+                per_language("summary"),
+                _("One or two sentences, shown under the title and in shared links."),
+            ),
+            **dict.fromkeys(per_language("body"), MARKDOWN_HELP),
             "opens_at": _("Empty: as soon as it is published."),
             "closes_at": _("Empty: until you close it."),
         }
         widgets = {
-            "body": forms.Textarea(attrs={"rows": 14}),
+            **dict.fromkeys(per_language("body"), forms.Textarea(attrs={"rows": 14})),
             "opens_at": MomentInput(),
             "closes_at": MomentInput(),
         }
@@ -118,6 +131,7 @@ class PetitionForm(AddressFixedOncePublished, forms.ModelForm):
     def __init__(self, *args, user, campaign: Campaign | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fix_address_if_published()
+        self.mark_languages()
         self.fields["targets"].keep_chosen(self.instance)
         if self.instance.pk:
             # A petition stays in its campaign: its signers signed it there.
@@ -126,15 +140,12 @@ class PetitionForm(AddressFixedOncePublished, forms.ModelForm):
                 "milestones", list(self.instance.milestones.values_list("threshold", flat=True))
             )
         else:
-            self.fields["campaign"].queryset = Campaign.objects.managed_by(user).order_by("title")
+            self.fields["campaign"].queryset = Campaign.objects.managed_by(user)
             if campaign is not None:
                 self.initial.setdefault("campaign", campaign.pk)
         for name in ("opens_at", "closes_at"):
             self.fields[name].input_formats = [MOMENT_FORMAT, "%Y-%m-%d %H:%M"]
             self.fields[name].validators.append(check_day)
-
-    def clean_body(self) -> str:
-        return check_markdown(self.cleaned_data["body"])
 
     def clean_closes_at(self):
         closes_at = self.cleaned_data["closes_at"]

@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, Target
-from lib.models import MarkdownBody, Publishable
+from lib.models import MarkdownBody, Publishable, Translatable
 from lib.text import free_slug
+from lib.translated import LANGUAGE_CODES, Translated
 
 
 class PetitionQuerySet(models.QuerySet):
@@ -39,8 +40,11 @@ class PetitionQuerySet(models.QuerySet):
         )
 
 
-class Petition(MarkdownBody, Publishable):
-    """A petition of a campaign, addressed to officials, with a counter of confirmed names."""
+class Petition(Translatable, MarkdownBody, Publishable):
+    """A petition of a campaign, addressed to officials, with a counter of confirmed names.
+
+    Its title, summary and text exist per language (``lib.translated``).
+    """
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -61,6 +65,8 @@ class Petition(MarkdownBody, Publishable):
     }
     PUBLISHED_STATUS = Status.OPEN
     STAMPS = {Status.DELIVERED: "delivered_at"}
+    TRANSLATED = ("title", "summary", "body")
+    REQUIRED = ("title", "summary")
 
     campaign = models.ForeignKey(
         Campaign,
@@ -69,8 +75,10 @@ class Petition(MarkdownBody, Publishable):
         related_name="petitions",
     )
     slug = models.SlugField(_("address"), max_length=80, unique=True)
-    title = models.CharField(_("title"), max_length=200)
-    summary = models.CharField(_("summary"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    title_ko = models.CharField(_("title (Korean)"), max_length=200, blank=True)
+    summary_en = models.CharField(_("summary (English)"), max_length=300, blank=True)
+    summary_ko = models.CharField(_("summary (Korean)"), max_length=300, blank=True)
     targets = models.ManyToManyField(
         Target, verbose_name=_("addressed to"), blank=True, related_name="petitions"
     )
@@ -113,12 +121,15 @@ class Petition(MarkdownBody, Publishable):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    title = Translated("title")
+    summary = Translated("summary")
+
     objects = PetitionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("petition")
         verbose_name_plural = _("petitions")
-        ordering = ["position", "-published_at", "title"]
+        ordering = ["position", "-published_at", "title_en", "title_ko"]
 
     def __str__(self) -> str:
         return self.title
@@ -176,13 +187,15 @@ class Petition(MarkdownBody, Publishable):
             slug=free_slug(
                 f"{self.slug}-copy", lambda slug: Petition.objects.filter(slug=slug).exists()
             ),
-            title=self.title,
-            summary=self.summary,
-            body=self.body,
             goal=self.goal,
             requires_confirmation=self.requires_confirmation,
             postcode_field=self.postcode_field,
             city_field=self.city_field,
+            **{
+                f"{name}_{code}": getattr(self, f"{name}_{code}")
+                for name in self.TRANSLATED
+                for code in LANGUAGE_CODES
+            },
         )
         copy.targets.set(self.targets.all())
         Milestone.objects.bulk_create(

@@ -143,7 +143,7 @@ class BulkModerationForm(forms.Form):
     )
     petition = forms.ModelChoiceField(
         label=_("Petition"),
-        queryset=Petition.objects.order_by("title"),
+        queryset=Petition.objects.order_by("title_en", "title_ko"),
         required=False,
         empty_label=_("All petitions"),
         to_field_name="slug",

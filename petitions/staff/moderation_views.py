@@ -40,7 +40,7 @@ def queue(request):
         "reason": reason,
         "petitions": Petition.objects.filter(signatures__status=Signature.Status.REVIEW)
         .distinct()
-        .order_by("title"),
+        .order_by("title_en", "title_ko"),
         "reasons": [c for c in Signature.ReviewReason.choices if c[0]],
         "query": urlencode(
             {

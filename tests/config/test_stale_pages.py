@@ -64,8 +64,8 @@ def age_stale(key: str, seconds: float) -> None:
 
 
 def rename_without_signals(petition: Petition, campaign: Campaign) -> None:
-    Petition.objects.filter(pk=petition.pk).update(title="Renamed meanwhile")
-    Campaign.objects.filter(pk=campaign.pk).update(title="Renamed meanwhile")
+    Petition.objects.filter(pk=petition.pk).update(title_en="Renamed meanwhile")
+    Campaign.objects.filter(pk=campaign.pk).update(title_en="Renamed meanwhile")
 
 
 @pytest.mark.django_db(transaction=True)

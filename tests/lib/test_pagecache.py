@@ -40,7 +40,7 @@ def anonymous_get(path: str):
 
 
 def retitle_without_signals(campaign: Campaign, title: str) -> None:
-    Campaign.objects.filter(pk=campaign.pk).update(title=title)
+    Campaign.objects.filter(pk=campaign.pk).update(title_en=title)
 
 
 @pytest.mark.parametrize("path", ["/", "/campaigns/free-them/"])
@@ -86,7 +86,7 @@ def test_pagecache_petition_edit_shows_on_the_campaign_page_at_once(
 ):
     petition = PetitionFactory(campaign=live, title="Release the prisoners")
     anonymous_get("/campaigns/free-them/")
-    Petition.objects.filter(pk=petition.pk).update(title="Changed behind the cache")
+    Petition.objects.filter(pk=petition.pk).update(title_en="Changed behind the cache")
     assert "Release the prisoners" in anonymous_get("/campaigns/free-them/").content.decode()
 
     petition.title = "Release them all"
@@ -100,7 +100,7 @@ def test_pagecache_petition_edit_shows_on_the_campaign_page_at_once(
 def test_pagecache_letter_action_saved_shows_on_the_campaign_page_at_once(live):
     action = LetterActionFactory(campaign=live, title="Write to the Minister")
     anonymous_get("/campaigns/free-them/")
-    LetterAction.objects.filter(pk=action.pk).update(title="Changed behind the cache")
+    LetterAction.objects.filter(pk=action.pk).update(title_en="Changed behind the cache")
     assert "Write to the Minister" in anonymous_get("/campaigns/free-them/").content.decode()
 
     action.title = "Write to the Prime Minister"
