@@ -191,3 +191,34 @@ class DuplicateForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["campaign"].queryset = Campaign.objects.managed_by(user)
+
+
+class PublishWithoutForm(forms.Form):
+    """The explicit choice to publish translated content without a language not written
+    yet: one tick box per missing language, each required (``confirm_move``)."""
+
+    def __init__(self, *args, subject, languages: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.codes = list(languages)
+        for code in self.codes:
+            language = language_name(code)
+            missing = ", ".join(
+                subject.field_label(name, code) for name in subject.untranslated_fields(code)
+            )
+            self.fields[f"without_{code}"] = forms.BooleanField(
+                label=_("Publish without %(language)s for now") % {"language": language},
+                help_text=_(
+                    "Not written in %(language)s: %(fields)s. Its readers see the text in "
+                    "another language, with a note that it is not translated yet."
+                )
+                % {"language": language, "fields": missing},
+                error_messages={
+                    "required": _(
+                        "Tick this to publish without %(language)s, or add the missing text first."
+                    )
+                    % {"language": language}
+                },
+            )
+
+    def languages(self) -> list[str]:
+        return [code for code in self.codes if self.cleaned_data.get(f"without_{code}")]

@@ -15,18 +15,21 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts import roles
 from accounts.decorators import manager_required, staff_required
+from lib.models import Translatable
 from lib.preview import frameable_by_this_site, render_and_roll_back
 from lib.states import TransitionNotAllowed
+from lib.translated import LANGUAGE_CODES
 
 from . import managed
 from .actions import actions_for
-from .manage_forms import CampaignForm, DuplicateForm
+from .manage_forms import CampaignForm, DuplicateForm, PublishWithoutForm
 from .models import Campaign
 
 CONFIRM_TEMPLATE = "campaigns/manage/confirm_move.html"
@@ -61,24 +64,47 @@ def available_moves(moves: dict[str, Move], subject) -> dict[str, Move]:
     return {name: move for name, move in moves.items() if move.status in allowed}
 
 
+def _languages_to_confirm(subject, move: Move) -> list[str]:
+    """The languages a publishing move must be told to go without (see Translatable)."""
+    if isinstance(subject, Translatable) and move.status == subject.PUBLISHED_STATUS:
+        return subject.languages_to_confirm()
+    return []
+
+
 def confirm_move(request, *, subject, moves: dict[str, Move], name: str, back_url: str):
     """GET: a page saying what the move will do. POST: do it, through ``set_status``.
 
     The move is checked against the model's transition map on both; the row is locked
     while it changes, so two people pressing at once cannot make an illegal move.
+    Publishing translated content with a language not written yet asks for the explicit
+    choice to publish without it (``PublishWithoutForm``), which is stored on the row.
     """
     move = moves.get(name)
     if move is None:
         raise Http404("No such change.")
     allowed = move.status in subject.TRANSITIONS.get(subject.status, set())
-    context = {"subject": subject, "move": move, "allowed": allowed, "back_url": back_url}
+    missing = _languages_to_confirm(subject, move)
+    without = PublishWithoutForm(
+        request.POST if request.method == "POST" else None, subject=subject, languages=missing
+    )
+    context = {
+        "subject": subject,
+        "move": move,
+        "allowed": allowed,
+        "back_url": back_url,
+        "without_form": without if missing else None,
+    }
     if not allowed or move.blockers:
         return render(request, CONFIRM_TEMPLATE, context, status=409)
     if request.method != "POST":
         return render(request, CONFIRM_TEMPLATE, context)
+    if missing and not without.is_valid():
+        return render(request, CONFIRM_TEMPLATE, context, status=400)
     try:
         with transaction.atomic():
             locked = type(subject).objects.select_for_update().get(pk=subject.pk)
+            if missing:
+                locked.publish_without(without.languages())
             locked.set_status(move.status)
     except TransitionNotAllowed:
         messages.error(request, _("Someone changed it meanwhile; nothing was done."))
@@ -119,8 +145,16 @@ def campaign_from_query(request) -> Campaign | None:
     return _get_campaign_for_manager(request, int(wanted))
 
 
+def preview_language(request) -> str:
+    """The language a preview shows the public page in: ``?language=ko``, else the
+    manager's own."""
+    wanted = request.GET.get("language", "")
+    return wanted if wanted in LANGUAGE_CODES else translation.get_language()
+
+
 def render_preview(request, template: str, context_for, form) -> HttpResponse:
-    """The public page as ``form`` would make it; saves nothing (see lib.preview).
+    """The public page as ``form`` would make it, in the preview's language (``?language=``);
+    saves nothing (see lib.preview).
 
     ``context_for(saved_object)`` gives the public template's context. An invalid form
     gets a page listing what to fix (400).
@@ -132,7 +166,14 @@ def render_preview(request, template: str, context_for, form) -> HttpResponse:
         saved = form.save()
         return render(request, template, context_for(saved))
 
-    return render_and_roll_back(save_and_render)
+    with translation.override(preview_language(request)):
+        return render_and_roll_back(save_and_render)
+
+
+def render_saved_preview(request, template: str, context: dict) -> HttpResponse:
+    """The public page as saved, in the preview's language (``?language=``)."""
+    with translation.override(preview_language(request)):
+        return render(request, template, context)
 
 
 # The index ---------------------------------------------------------------------------
@@ -271,7 +312,7 @@ def campaign_preview(request, pk):
     campaign = _get_campaign_for_manager(request, pk)
     template = "campaigns/manage/campaign_preview.html"
     if request.method != "POST":
-        return render(request, template, _campaign_preview_context(campaign))
+        return render_saved_preview(request, template, _campaign_preview_context(campaign))
     form = CampaignForm(request.POST, instance=campaign, user=request.user)
     return render_preview(request, template, _campaign_preview_context, form)
 

@@ -15,7 +15,7 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -29,7 +29,9 @@ from campaigns.manage_views import (
     campaign_from_query,
     confirm_move,
     duplicate_action,
+    preview_language,
     render_preview,
+    render_saved_preview,
 )
 from campaigns.models import Campaign, Target
 from lib.charts import bar_chart_svg
@@ -229,7 +231,8 @@ def _action_moves(action: LetterAction) -> dict[str, Move]:
 
 def _preview_context(request):
     def context_for(action: LetterAction) -> dict:
-        form = LetterForm(action=action, interface_language=request.LANGUAGE_CODE)
+        # The preview's language (``render_preview`` sets it), not the manager's.
+        form = LetterForm(action=action, interface_language=translation.get_language())
         preview = [] if action.status == LetterAction.Status.CLOSED else preview_letters(form)
         return {
             "action": action,
@@ -326,7 +329,9 @@ def action_preview(request, pk):
     """GET: the public page as saved. POST: as the edit form would make it."""
     action = _get_action_for_manager(request, pk)
     if request.method != "POST":
-        return render(request, PREVIEW_TEMPLATE, _preview_context(request)(action))
+        with translation.override(preview_language(request)):
+            context = _preview_context(request)(action)
+        return render_saved_preview(request, PREVIEW_TEMPLATE, context)
     form = LetterActionForm(request.POST, instance=action, user=request.user)
     return render_preview(request, PREVIEW_TEMPLATE, _preview_context(request), form)
 

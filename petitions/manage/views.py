@@ -24,6 +24,7 @@ from campaigns.manage_views import (
     confirm_move,
     duplicate_action,
     render_preview,
+    render_saved_preview,
 )
 from campaigns.models import Campaign
 from lib.charts import bar_chart_svg
@@ -190,7 +191,7 @@ def petition_preview(request, pk):
     """GET: the public page as saved. POST: as the edit form would make it."""
     petition = _get_petition_for_manager(request, pk)
     if request.method != "POST":
-        return render(request, PREVIEW_TEMPLATE, _detail_context(request, petition))
+        return render_saved_preview(request, PREVIEW_TEMPLATE, _detail_context(request, petition))
     form = PetitionForm(request.POST, instance=petition, user=request.user)
     return render_preview(request, PREVIEW_TEMPLATE, _preview_context(request), form)
 

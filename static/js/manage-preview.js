@@ -1,19 +1,19 @@
-// Manager forms: keep the preview frame showing the public page as typed so far.
-// Without JavaScript, the form's "Preview" button posts into the frame instead. Here each
-// preview replaces the frame (its HTML goes in srcdoc), so the browser's Back button is not
-// filled with previews; the frame stays sandboxed, so nothing in it runs or submits.
+// Manager forms: keep the preview frames (one per language) showing the public page as
+// typed so far. Without JavaScript, each "Preview in ..." button posts the form into its
+// language's frame instead. Here each preview replaces its frame (its HTML goes in
+// srcdoc), so the browser's Back button is not filled with previews; the frames stay
+// sandboxed, so nothing in them runs or submits.
 (function () {
   "use strict";
   var form = document.querySelector("form[data-preview-form]");
   if (!form || !window.fetch || !window.FormData) {
     return;
   }
-  var button = form.querySelector("[data-preview-button]");
-  var frame = document.querySelector("[data-preview-frame]");
-  if (!button || !frame || !("srcdoc" in frame)) {
+  var frames = Array.prototype.slice.call(document.querySelectorAll("[data-preview-frame]"));
+  var buttons = form.querySelectorAll("[data-preview-button]");
+  if (!frames.length || !("srcdoc" in frames[0])) {
     return;
   }
-  var url = button.getAttribute("formaction");
   var timer = null;
   var latest = 0;
 
@@ -25,7 +25,8 @@
     }
   }
 
-  function show(html) {
+  function show(index, html) {
+    var frame = frames[index];
     var fresh = frame.cloneNode(false);
     var scroll = scrollOf(frame);
     fresh.removeAttribute("src");
@@ -36,25 +37,28 @@
       }
     });
     frame.replaceWith(fresh);
-    frame = fresh;
+    frames[index] = fresh;
   }
 
   function refresh() {
     timer = null;
     latest += 1;
     var number = latest;
-    fetch(url, { method: "POST", body: new FormData(form), credentials: "same-origin" })
-      .then(function (response) {
-        return response.text();
-      })
-      .then(function (html) {
-        if (number === latest) {
-          show(html);
-        }
-      })
-      .catch(function () {
-        // Offline for a moment: the next keystroke tries again.
-      });
+    frames.forEach(function (frame, index) {
+      var url = frame.getAttribute("data-preview-url");
+      fetch(url, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+        .then(function (response) {
+          return response.text();
+        })
+        .then(function (html) {
+          if (number === latest) {
+            show(index, html);
+          }
+        })
+        .catch(function () {
+          // Offline for a moment: the next keystroke tries again.
+        });
+    });
   }
 
   function later() {
@@ -66,11 +70,13 @@
 
   form.addEventListener("input", later);
   form.addEventListener("change", later);
-  button.addEventListener("click", function (event) {
-    event.preventDefault();
-    refresh();
+  Array.prototype.forEach.call(buttons, function (button) {
+    button.addEventListener("click", function (event) {
+      event.preventDefault();
+      refresh();
+    });
   });
-  if (!frame.getAttribute("src")) {
+  if (!frames[0].getAttribute("src")) {
     refresh();
   }
 })();

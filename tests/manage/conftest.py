@@ -78,10 +78,13 @@ def letter_action(campaign, minister):
 def campaign_data(**overrides) -> dict:
     """What staff type into the campaign form."""
     data = {
-        "title": "End the death penalty",
+        "title_en": "End the death penalty",
+        "title_ko": "사형제를 폐지해 주십시오",
         "slug": "end-the-death-penalty",
-        "summary": "Korea has not executed anyone since 1997. Make it law.",
-        "body": "Abolition is **overdue**.",
+        "summary_en": "Korea has not executed anyone since 1997. Make it law.",
+        "summary_ko": "한국은 1997년 이후 사형을 집행하지 않았습니다. 이제 법으로 정해 주십시오.",
+        "body_en": "Abolition is **overdue**.",
+        "body_ko": "폐지는 **이미 늦었습니다**.",
         "image_alt": "",
     }
     data.update(overrides)
@@ -92,10 +95,13 @@ def petition_data(campaign, **overrides) -> dict:
     """What a manager types into the petition form."""
     data = {
         "campaign": campaign.pk,
-        "title": "Abolish the death penalty",
+        "title_en": "Abolish the death penalty",
+        "title_ko": "사형제를 폐지해 주십시오",
         "slug": "abolish-the-death-penalty",
-        "summary": "Make the moratorium law.",
-        "body": "We ask the National Assembly to **act**.",
+        "summary_en": "Make the moratorium law.",
+        "summary_ko": "사형 집행 중단을 법으로 정해 주십시오.",
+        "body_en": "We ask the National Assembly to **act**.",
+        "body_ko": "국회가 **나서 주기를** 요청합니다.",
         "goal": "5000",
         "milestones": "1,000 2,500",
         "opens_at": "",
@@ -112,10 +118,13 @@ def letter_data(campaign, officials, **overrides) -> dict:
     """What a manager types into the letter action form."""
     data = {
         "campaign": campaign.pk,
-        "title": "Write to the Speaker",
+        "title_en": "Write to the Speaker",
+        "title_ko": "국회의장님께 편지 쓰기",
         "slug": "write-to-the-speaker",
-        "summary": "Ask the Speaker to schedule the vote.",
-        "intro": "A letter **in your words** counts.",
+        "summary_en": "Ask the Speaker to schedule the vote.",
+        "summary_ko": "표결 일정을 잡아 달라고 국회의장님께 요청해 주세요.",
+        "intro_en": "A letter **in your words** counts.",
+        "intro_ko": "직접 쓰신 편지가 **힘이 됩니다**.",
         "targets": [official.pk for official in officials],
         "target_mode": "all",
         "subject_en": "Please schedule the vote",

@@ -34,10 +34,14 @@ def test_staff_create_a_draft_campaign_and_choose_its_managers(client, carol, bo
     [
         ({"slug": "reform-the-nsl"}, "slug", "Campaign with this Address already exists."),
         ({"slug": "not a slug"}, "slug", None),
-        ({"title": ""}, "title", "This field is required."),
         (
-            {"body": "Hello <script>alert(1)</script> [x](javascript:alert(1))"},
-            "body",
+            {"title_en": ""},
+            "title_en",
+            "The English version needs this too, or leave it all empty.",
+        ),
+        (
+            {"body_en": "Hello <script>alert(1)</script> [x](javascript:alert(1))"},
+            "body_en",
             "Sori shows Markdown only and would remove <script>, javascript: from the page. "
             "Take it out, or write it as Markdown (**bold**, [link](https://…)).",
         ),
@@ -79,7 +83,7 @@ def test_a_manager_edits_the_words_but_not_who_manages(client, bob, mallory, cam
     page = client.get(f"/manage/campaigns/{campaign.pk}/edit/").content.decode()
     response = client.post(
         f"/manage/campaigns/{campaign.pk}/edit/",
-        campaign_data(title="Reform the National Security Act", managers=[mallory.pk]),
+        campaign_data(title_en="Reform the National Security Act", managers=[mallory.pk]),
     )
 
     assert 'name="managers"' not in page
@@ -113,7 +117,7 @@ def test_preview_shows_the_unsaved_edit_and_keeps_nothing(client, bob, campaign)
 
     response = client.post(
         f"/manage/campaigns/{campaign.pk}/preview/",
-        campaign_data(title="A bolder title", body="Now **bolder**."),
+        campaign_data(title_en="A bolder title", body_en="Now **bolder**."),
     )
 
     html = response.content.decode()
@@ -151,10 +155,13 @@ def test_preview_may_be_framed_by_this_site_only(client, bob, campaign, settings
 def test_preview_of_an_invalid_form_lists_the_problems(client, bob, campaign):
     client.force_login(bob)
 
-    response = client.post(f"/manage/campaigns/{campaign.pk}/preview/", campaign_data(title=""))
+    response = client.post(f"/manage/campaigns/{campaign.pk}/preview/", campaign_data(title_en=""))
 
     assert response.status_code == 400
-    assert "Title: This field is required." in response.content.decode()
+    assert (
+        "Title (English): The English version needs this too, or leave it all empty."
+        in response.content.decode()
+    )
 
 
 def test_edit_page_frames_the_preview(client, bob, campaign):
@@ -162,14 +169,17 @@ def test_edit_page_frames_the_preview(client, bob, campaign):
 
     html = client.get(f"/manage/campaigns/{campaign.pk}/edit/").content.decode()
 
-    assert (
-        '<iframe name="preview-frame" class="preview-frame" title="Preview of the public page" '
-        'sandbox="allow-same-origin" data-preview-frame '
-        f'src="/manage/campaigns/{campaign.pk}/preview/">'
-    ) in html
-    assert (
-        f'formaction="/manage/campaigns/{campaign.pk}/preview/" formtarget="preview-frame"' in html
-    )
+    for code, language in [("en", "English"), ("ko", "Korean")]:
+        assert (
+            f'<iframe name="preview-frame-{code}" class="preview-frame" '
+            f'title="Preview of the public page in {language}" sandbox="allow-same-origin" '
+            f'data-preview-frame data-preview-url="/manage/campaigns/{campaign.pk}/preview/'
+            f'?language={code}" src="/manage/campaigns/{campaign.pk}/preview/?language={code}">'
+        ) in html
+        assert (
+            f'formaction="/manage/campaigns/{campaign.pk}/preview/?language={code}" '
+            f'formtarget="preview-frame-{code}" data-preview-button>Preview in {language}</button>'
+        ) in html
 
 
 def test_unpublishing_asks_first_then_moves_the_campaign(client, carol, campaign):

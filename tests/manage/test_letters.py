@@ -68,8 +68,8 @@ PLACEHOLDER_HINT = (
             "Letter action with this Address already exists.",
         ),
         (
-            {"intro": "<iframe src=https://evil.example></iframe>"},
-            "intro",
+            {"intro_en": "<iframe src=https://evil.example></iframe>"},
+            "intro_en",
             "Sori shows Markdown only and would remove <iframe> from the page. "
             "Take it out, or write it as Markdown (**bold**, [link](https://…)).",
         ),
@@ -192,7 +192,9 @@ def test_the_page_preview_shows_the_unsaved_action(client, bob, campaign, minist
 
     response = client.post(
         f"/manage/letters/actions/{letter_action.pk}/preview/",
-        letter_data(campaign, [minister], title="Write to the Minister today", intro="**Now.**"),
+        letter_data(
+            campaign, [minister], title_en="Write to the Minister today", intro_en="**Now.**"
+        ),
     )
 
     html = response.content.decode()

@@ -249,9 +249,9 @@ def test_changes_by_people_who_may_not_make_them_change_nothing(
     response = client.post(
         path,
         {
-            **petition_data(campaign, title="Taken over"),
-            **letter_data(campaign, [minister], title="Taken over"),
-            **campaign_data(title="Taken over"),
+            **petition_data(campaign, title_en="Taken over"),
+            **letter_data(campaign, [minister], title_en="Taken over"),
+            **campaign_data(title_en="Taken over"),
             "campaign": campaign.pk,
         },
     )

@@ -53,7 +53,11 @@ def test_the_new_petition_form_starts_in_the_campaign_asked_for(client, bob, cam
         ({"goal": "0"}, "goal", "The goal must be at least 1 signature."),
         ({"goal": "-5"}, "goal", "The goal must be at least 1 signature."),
         ({"slug": "free-them"}, "slug", "Petition with this Address already exists."),
-        ({"title": ""}, "title", "This field is required."),
+        (
+            {"title_en": ""},
+            "title_en",
+            "The English version needs this too, or leave it all empty.",
+        ),
         (
             {"opens_at": "2030-06-01T12:00", "closes_at": "2030-06-01T09:00"},
             "closes_at",
@@ -98,8 +102,8 @@ def test_the_new_petition_form_starts_in_the_campaign_asked_for(client, bob, cam
             "Enter a date between 1900-01-01 and 9000-12-31.",
         ),
         (
-            {"body": '<img src=x onerror="alert(1)"> <p onclick="x">hi</p>'},
-            "body",
+            {"body_en": '<img src=x onerror="alert(1)"> <p onclick="x">hi</p>'},
+            "body_en",
             "Sori shows Markdown only and would remove <img>, onclick= from the page. "
             "Take it out, or write it as Markdown (**bold**, [link](https://…)).",
         ),
@@ -161,7 +165,7 @@ def test_editing_milestones_keeps_the_reached_ones_and_stamps_passed_new_ones(
 
     response = client.post(
         f"/manage/petitions/{petition.pk}/edit/",
-        petition_data(campaign, slug="free-them", title="Free them now", milestones="2 3 8"),
+        petition_data(campaign, slug="free-them", title_en="Free them now", milestones="2 3 8"),
     )
 
     assert response.status_code == 302
@@ -219,8 +223,8 @@ def test_preview_shows_the_page_as_typed_and_changes_nothing(
             f"/manage/petitions/{petition.pk}/preview/",
             petition_data(
                 campaign,
-                title="Free them all, now",
-                body="Write to **them**.",
+                title_en="Free them all, now",
+                body_en="Write to **them**.",
                 targets=[other.pk],
                 milestones="3",
             ),
