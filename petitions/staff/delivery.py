@@ -303,11 +303,14 @@ def write_pack(
     language = language if language in LANGUAGES else "en"
     with translation.override(language):
         words = _wording()
+    # The petition's own words in the pack's language (the template reads them under
+    # the same override), whoever builds it in whichever language.
+    title = petition.text("title", language)
     fonts = pack_fonts()
     writer = PdfStream(
         pdf_out,
         fonts,
-        title=f"{words['title']}: {petition.title}",
+        title=f"{words['title']}: {title}",
         author=settings.ORGANISATION_NAME,
         language=language,
         footer=lambda number, total: words["page"].format(number=f"{number:,}", total=f"{total:,}"),
@@ -318,7 +321,7 @@ def write_pack(
     csv_out.write(header)
     tally: Counter[str] = Counter()
     names: dict[str, str] = {}
-    layout = ListLayout(writer, words, petition.title)
+    layout = ListLayout(writer, words, title)
     total = 0
     first_day = last_day = None
     source = rows if rows is not None else pack_signatures(petition).iterator(chunk_size=2000)
@@ -375,7 +378,8 @@ def write_pack(
 
 def _front_matter(petition, words, *, language, cover_letter, total, ranked, period) -> bytes:
     targets = list(petition.targets.all())
-    text = cover_letter or words["default_letter"].format(count=f"{total:,}", title=petition.title)
+    title = petition.text("title", language)
+    text = cover_letter or words["default_letter"].format(count=f"{total:,}", title=title)
     salutation = targets[0].salutation(language) if len(targets) == 1 else words["salutation_many"]
     with translation.override(language):
         context = {
