@@ -231,6 +231,13 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
+# allauth asks for the password again before MFA is switched on or off unless the
+# person proved who they are within this window. allauth 65 counts only its own "confirm
+# it's you" step, so accounts.adapter counts the sign-in too: a manager sent from signing
+# in to setting up MFA is not asked for the password typed a moment before. Ten minutes
+# leave time to install an authenticator app and scan its code; after that, or at a desk
+# left signed in, the password is asked again.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 10 * 60
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # Internationalisation.
