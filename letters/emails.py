@@ -22,7 +22,7 @@ def send_confirm_request(letter: Letter, *, token: str, language: str) -> None:
     which are ours. The letter itself stays out of the context.
     """
     context = {
-        "action": letter.action.title,
+        "action": letter.action.text("title", language),
         "official": letter.target.display_name(language),
         "url": settings.SITE_URL + reverse("letters:confirm", args=[token]),
         "method": letter.delivery,
