@@ -1,7 +1,10 @@
 """One letter action per launch campaign, in English and Korean, for ``seed_demo``.
 
-Runs after campaigns/demo.py. The text is written for this project. A few illustrative
-letters wait to be printed, so that staff can try a print batch.
+Runs after campaigns/demo.py. The text is written for this project, asks for what is
+true today (../shared/CAMPAIGNS.md, "Then and now") and follows KOREAN.md for letters
+to officials. Each letter's last paragraph is its courtesy, so a writer's own paragraph
+(printed before it) does not leave the thanks in the middle. A few illustrative letters
+wait to be printed, so that staff can try a print batch.
 """
 
 from django.utils import timezone
@@ -12,15 +15,19 @@ from campaigns.models import Campaign, Target
 from .models import Letter, LetterAction
 
 COMMITTEE_CHAIR = {
-    "name": "The Chair of the Legislation and Judiciary Committee",
-    "name_ko": "국회 법제사법위원장",
+    "name": "The Chair of the House Steering Committee",
+    "name_ko": "국회운영위원장",
     "organisation": "National Assembly of the Republic of Korea",
+    "organisation_ko": "대한민국 국회",
     "salutation_en": "Dear Chair",
-    "salutation_ko": "위원장님께",
-    "postal_address": "Legislation and Judiciary Committee\nNational Assembly\n1 Uisadang-daero, Yeongdeungpo-gu (Yeouido)\nSeoul 07233\nRepublic of Korea",
-    "postal_address_ko": "07233 서울특별시 영등포구 의사당대로 1\n국회 법제사법위원회",
-    "email": "legislation-judiciary-chair@officials.example",
+    "salutation_ko": "국회운영위원장님께",
+    "postal_address": "House Steering Committee\nNational Assembly\n1 Uisadang-daero, Yeongdeungpo-gu (Yeouido)\nSeoul 07233\nRepublic of Korea",
+    "postal_address_ko": "07233 서울특별시 영등포구 의사당대로 1\n국회 운영위원회",
+    "email": "house-steering-committee-chair@officials.example",
 }
+# The committee that handles the National Human Rights Commission's law is the House
+# Steering Committee; older demo data named another chair, renamed in place.
+RENAMED_CHAIR = "The Chair of the Legislation and Judiciary Committee"
 
 ACTIONS = [
     {
@@ -33,74 +40,100 @@ ACTIONS = [
         "deliver_email": True,
         "deliver_print": True,
         "goal": 2000,
-        "title": "Write to the Minister of Justice",
-        "summary": "Ask the Minister to free the people held for refusing the law-abiding pledge, and to stop arrests for peaceful activity.",
-        "intro": """\
-The Ministry of Justice decides whether the law-abiding pledge stays, and its
-prosecutors bring the cases under the National Security Law. A personal letter from
-you, in your own name, lands on the desk where those decisions are made.
+        "title_en": "Write to the Minister of Justice",
+        "title_ko": "법무부 장관님께 편지 쓰기",
+        "summary_en": "Prosecutions answer to the Ministry of Justice. Ask the Minister to stop prosecuting peaceful expression under the National Security Law.",
+        "summary_ko": "기소는 법무부 소관입니다. 「국가보안법」으로 평화적인 표현을 기소하는 일을 중단해 달라고 장관님께 요청해 주세요.",
+        "intro_en": """\
+In 1999 this letter asked the Minister to free the people held for refusing the
+law-abiding pledge. The pledge was abolished in 2003, but the National Security Law
+remains, and its Article 7 is still used against peaceful expression. Prosecutions
+answer to the Ministry of Justice, so a letter to the Minister goes where those
+decisions are made.
 
 We have written the letter; add a paragraph in your own words if you can. Officials
 read the personal part most closely. You can download it to sign and post, or ask us
 to email it for you.
 """,
-        "subject_en": "Release those held for refusing the law-abiding pledge",
+        "intro_ko": """\
+1999년 이 편지는 준법서약을 거부해 수감된 분들을 석방해 달라고 장관에게
+요청했습니다. 준법서약제는 2003년에 폐지되었지만 「국가보안법」은 남아 있고, 그중
+제7조는 지금도 평화적인 표현을 처벌하는 데 쓰이고 있습니다. 기소는 법무부
+소관이므로, 장관님께 보내는 편지는 그 결정이 내려지는 곳에 닿습니다.
+
+편지는 저희가 준비해 두었습니다. 가능하면 직접 쓰는 단락을 덧붙여 주세요. 공직자는
+보내는 사람이 직접 쓴 글을 가장 주의 깊게 읽습니다. 편지를 내려받아 서명한 뒤 우편으로
+보내셔도 되고, 저희에게 이메일 발송을 요청하셔도 됩니다.
+""",
+        "subject_en": "Stop prosecuting peaceful expression under the National Security Law",
         "body_en": """\
-I am writing to you from {city}, {country}, about the people who are still in prison in Korea for their peaceful beliefs.
+I am writing to you from {city}, {country}, about people in Korea who are still investigated and prosecuted under the National Security Law for what they say, write or share, without any act of violence.
 
-Your government has already freed many political prisoners, and I welcome it. Yet at least 270 remain behind bars, many of them only because they will not sign a law-abiding pledge. No ordinary prisoner is asked to make such a promise, and nobody should have to give up their convictions to be set free.
+Article 7 of the law punishes "praising" or "encouraging" an anti-state organisation, and making or sharing material that does so. Its words are so vague that they reach peaceful opinions. The UN Human Rights Committee has repeatedly asked South Korea to repeal or amend it.
 
-I urge you to release everyone held for refusing the pledge and to abolish the pledge itself; to stop arrests under the National Security Law for non-violent activity; and to work for the amendment or repeal of the provisions of that law which punish peaceful expression and association.
+As prosecutions answer to your ministry, I ask you to stop the prosecution of peaceful expression and association under the National Security Law, and to support the amendment or repeal of Article 7.
 
-Thank you for your attention. I would be grateful to learn what your ministry will do.""",
-        "subject_ko": "준법서약 거부를 이유로 수감된 분들을 석방해 주십시오",
+Thank you for reading my letter. I would be grateful to learn what your ministry will do.""",
+        "subject_ko": "「국가보안법」에 따른 평화적 표현 기소를 중단해 주십시오",
         "body_ko": """\
-저는 {country} {city}에 사는 {full_name}입니다. 평화적인 신념 때문에 아직도 수감되어 있는 분들에 관하여 글을 드립니다.
+저는 {city}에 사는 {full_name}입니다. 폭력과 무관한 말과 글, 공유를 이유로 지금도 「국가보안법」에 따라 수사와 기소를 받는 분들에 관하여 글을 드립니다.
 
-정부가 이미 많은 양심수를 석방한 것을 환영합니다. 그러나 적어도 270명이 여전히 갇혀 있으며, 그중 많은 분이 준법서약서에 서명하지 않았다는 이유만으로 풀려나지 못하고 있습니다. 일반 수형자에게는 요구하지 않는 약속이며, 누구도 석방을 위해 자신의 신념을 버리도록 강요받아서는 안 됩니다.
+이 법 제7조는 반국가단체를 ‘찬양·고무’하는 행위와 그러한 표현물을 만들거나 퍼뜨리는 행위를 처벌합니다. 조문이 지나치게 모호하여 평화적인 의견까지 처벌 대상이 됩니다. 유엔 자유권규약위원회도 한국 정부에 이 조항을 폐지하거나 개정하라고 거듭 권고해 왔습니다.
 
-서약 거부를 이유로 수감된 모든 분을 석방하고 준법서약 제도를 폐지해 주십시오. 비폭력 활동을 이유로 한 국가보안법 위반 체포를 멈추고, 평화적인 표현과 결사를 처벌하는 조항을 개정하거나 폐지하는 데 힘써 주십시오.
+기소는 법무부 소관인 만큼, 평화적인 표현과 결사를 「국가보안법」으로 기소하는 일을 중단해 주시고, 제7조의 개정이나 폐지를 위해 힘써 주시기를 요청합니다.
 
-관심을 가져 주셔서 감사합니다. 법무부가 어떤 조치를 취할지 알려 주시면 고맙겠습니다.""",
+바쁘신 가운데 읽어 주셔서 감사합니다. 법무부가 어떤 조치를 취할지 알려 주시면 감사하겠습니다.""",
     },
     {
         "campaign": "respect-workers-rights",
         "slug": "write-to-the-minister-of-labour",
-        "targets": ["The Minister of Labour"],
+        "targets": ["The Minister of Employment and Labor"],
         "target_mode": LetterAction.TargetMode.ALL,
         "editing": LetterAction.Editing.PARAGRAPH,
         "deliver_download": True,
         "deliver_email": True,
         "deliver_print": False,
         "goal": 1000,
-        "title": "Write to the Minister of Labour",
-        "summary": "Calling a peaceful strike is not a crime. Ask the Minister to end the prosecution of union leaders.",
-        "intro": """\
-Dozens of trade-union leaders are on trial for calling two general strikes. The
-Minister of Labour speaks for the government on freedom of association, so that is
-where your letter goes.
+        "title_en": "Write to the Minister of Employment and Labor",
+        "title_ko": "고용노동부 장관님께 편지 쓰기",
+        "summary_en": 'A peaceful strike is not a crime. Ask the Minister to press within government for an end to "obstruction of business" prosecutions of strikers.',
+        "summary_ko": "평화적인 파업은 범죄가 아닙니다. 파업 참가자에 대한 ‘업무방해’ 기소가 중단되도록 정부 안에서 힘써 달라고 장관님께 요청해 주세요.",
+        "intro_en": """\
+In 1999 union leaders were tried for leading two general strikes. Today Korea has
+ratified the ILO's conventions on freedom of association, yet strikers are still
+prosecuted for "obstruction of business". The Minister of Employment and Labor speaks
+for the government on workers' rights and can press for change within it.
 
 Add a line about why workers' rights matter to you, then download your letter or let
 us email it.
 """,
-        "subject_en": "Stop prosecuting union leaders for peaceful strikes",
+        "intro_ko": """\
+1999년에는 두 차례 총파업을 주도한 노동조합 지도자들이 재판을 받았습니다. 지금 한국은
+결사의 자유에 관한 ILO 협약을 비준했지만, 파업 참가자들은 여전히 ‘업무방해’로
+기소되고 있습니다. 고용노동부 장관은 노동자의 권리에 관해 정부를 대표하며, 정부
+안에서 변화를 이끌 수 있습니다.
+
+노동자의 권리가 왜 중요한지 한 줄 덧붙여 주세요. 그다음 편지를 내려받거나 저희에게
+이메일 발송을 요청하시면 됩니다.
+""",
+        "subject_en": "Peaceful strikes are not a crime",
         "body_en": """\
-I am writing from {city}, {country}, because dozens of trade-union leaders in Korea have been arrested and put on trial for calling two general strikes.
+I am writing from {city}, {country}, about union leaders and strikers in Korea who are prosecuted for "obstruction of business" under Article 314 of the Criminal Act for strikes that were peaceful.
 
-Calling a peaceful strike is not a crime. Freedom of association, and the right to strike that goes with it, is protected by the standards of the International Labour Organization, to which Korea belongs.
+In 2021 South Korea ratified the ILO's fundamental conventions on freedom of association (No. 87) and on the right to organise and to bargain collectively (No. 98). Treating peaceful strikes as crimes sits badly beside that welcome step.
 
-Your government has taken welcome steps: a proposed law against discrimination at work, and the right of teachers to join trade unions. Prosecuting the leaders of peaceful strikes sits badly beside them.
+Prosecutions are a matter for the Ministry of Justice, but your ministry speaks for the government on workers' rights. I ask you to press within government for these prosecutions to stop, and for the law and its practice to respect the conventions Korea has ratified.
 
-I ask you to end these prosecutions, to release those detained for organising peaceful strikes, and to respect freedom of association in law and in practice.""",
-        "subject_ko": "평화적 파업을 이유로 한 노조 지도자 기소를 멈춰 주십시오",
+Thank you for reading my letter.""",
+        "subject_ko": "평화적인 파업에 대한 업무방해죄 적용을 중단해 주십시오",
         "body_ko": """\
-저는 {country} {city}에서 이 편지를 씁니다. 두 차례 총파업을 호소했다는 이유로 수십 명의 노동조합 지도자가 체포되어 재판을 받고 있다는 소식을 들었습니다.
+저는 {city}에 사는 {full_name}입니다. 평화적으로 진행된 파업을 이유로 「형법」 제314조의 업무방해죄로 기소되는 노동조합 지도자와 파업 참가자들에 관하여 글을 드립니다.
 
-평화적인 파업을 호소하는 것은 범죄가 아닙니다. 결사의 자유와 그에 따르는 파업권은 한국이 회원국인 국제노동기구(ILO)의 기준이 보호하는 권리입니다.
+한국은 2021년 결사의 자유(제87호)와 단결권 및 단체교섭권(제98호)에 관한 국제노동기구(ILO) 핵심협약을 비준했습니다. 평화적인 파업을 범죄로 다루는 일은 이 뜻깊은 조치와 배치됩니다.
 
-정부는 일터의 차별을 금지하는 법을 제안하고 교사의 노동조합 가입을 허용하는 등 반가운 조치를 취했습니다. 평화적 파업을 이끈 사람들을 기소하는 일은 이러한 조치와 어울리지 않습니다.
+기소는 법무부 소관이지만, 노동자의 권리에 관해서는 고용노동부가 정부를 대표합니다. 이러한 기소가 중단되고, 법과 제도의 운용이 한국이 비준한 협약에 부합하도록 정부 안에서 힘써 주십시오.
 
-이 기소를 멈추고, 평화적 파업을 조직했다는 이유로 구금된 분들을 석방하며, 법과 현실 모두에서 결사의 자유를 존중해 주시기를 요청합니다.""",
+바쁘신 가운데 읽어 주셔서 감사합니다.""",
     },
     {
         "campaign": "independent-human-rights-commission",
@@ -112,33 +145,45 @@ I ask you to end these prosecutions, to release those detained for organising pe
         "deliver_email": True,
         "deliver_print": True,
         "goal": 1500,
-        "title": "Write to the National Assembly",
-        "summary": "The commission will be made by law in the National Assembly. Ask its leaders to make it independent of government.",
-        "intro": """\
-Whether Korea's new human rights commission can stand up to the government depends on
-the law that creates it, and that law is written in the National Assembly.
+        "title_en": "Write to the National Assembly",
+        "title_ko": "국회에 편지 쓰기",
+        "summary_en": "The law that governs the human rights commission is made in the National Assembly. Ask its leaders to guarantee the commission's independence.",
+        "summary_ko": "국가인권위원회의 근거 법률은 국회에서 만들어집니다. 위원회의 독립성을 보장해 달라고 국회에 요청해 주세요.",
+        "intro_en": """\
+In 1999 campaigners asked for a human rights commission independent of government. The
+commission has existed since 2001. What decides its independence today is how its
+commissioners are chosen and what its budget and powers depend on, and that is set by
+the law the National Assembly writes.
 
 Choose who to write to. Our draft is a starting point: change anything you like, and
 the letter will still carry the right salutation and address.
 """,
-        "subject_en": "A national human rights commission that is truly independent",
+        "intro_ko": """\
+1999년 인권단체들은 정부로부터 독립된 인권위원회를 요구했습니다. 국가인권위원회는
+2001년부터 활동하고 있으며, 이제 그 독립성은 인권위원을 어떻게 선출하는지, 예산과
+권한이 무엇에 좌우되는지에 달려 있습니다. 이를 정하는 법률은 국회가 만듭니다.
+
+누구에게 편지를 보낼지 골라 주세요. 저희가 쓴 초안은 출발점일 뿐이니 원하는 대로
+고쳐 쓰셔도 됩니다. 받는 분에 맞는 호칭과 주소는 그대로 들어갑니다.
+""",
+        "subject_en": "Guarantee the independence of the National Human Rights Commission",
         "body_en": """\
-I am writing from {city}, {country}, as the National Assembly considers how Korea's new national human rights commission will be set up.
+I am writing from {city}, {country}, about the independence of the National Human Rights Commission of Korea.
 
-A commission can protect people only if it can act without fear or favour. A body that answers to the Ministry of Justice, which it may one day need to investigate, cannot do that. The UN Paris Principles ask that a national human rights institution be independent of government.
+The commission has protected people since 2001. It can keep doing so only if it is independent, as the UN Paris Principles require. Today its commissioners are chosen separately by the President, the National Assembly and the Chief Justice, without a common, open procedure in which candidates are published and civil society takes part; and its budget and staff depend on decisions of the government.
 
-I urge you to create the commission by law rather than by decree; to make it independent of the Ministry of Justice and of the government as a whole; and to give it its own budget, its own staff and real powers to investigate.
+I ask you to amend the National Human Rights Commission Act so that commissioners are chosen in a transparent, participatory and pluralist way, and to give the commission a budget, staff and powers that do not depend on the government.
 
-The National Assembly can make this commission a turning point for human rights in Korea. I hope that it will.""",
-        "subject_ko": "정부로부터 진정으로 독립된 국가인권위원회를 만들어 주십시오",
+Thank you for reading my letter. I hope the National Assembly will make the commission's independence secure.""",
+        "subject_ko": "국가인권위원회의 독립성을 보장해 주십시오",
         "body_ko": """\
-국회가 새 국가인권위원회를 어떻게 세울지 논의하는 지금, {country} {city}에서 이 편지를 드립니다.
+저는 {city}에 사는 {full_name}입니다. 국가인권위원회의 독립성에 관하여 글을 드립니다.
 
-인권위원회는 누구의 눈치도 보지 않고 일할 수 있을 때에만 사람들을 보호할 수 있습니다. 언젠가 조사해야 할지도 모르는 법무부에 보고하는 기구는 그렇게 할 수 없습니다. 유엔 파리원칙도 국가인권기구가 정부로부터 독립해야 한다고 말합니다.
+국가인권위원회는 2001년부터 인권을 지키는 일을 해 왔습니다. 앞으로도 그 일을 하려면 유엔 파리원칙이 요구하는 대로 독립성이 보장되어야 합니다. 지금 인권위원은 대통령, 국회, 대법원장이 각각 선출·지명하며, 후보를 공개하고 시민사회가 참여하는 공통의 절차가 없습니다. 위원회의 예산과 인력 또한 정부의 결정에 좌우됩니다.
 
-위원회를 대통령령이 아닌 법률로 설립하고, 법무부와 정부 전체로부터 독립시키며, 독자적인 예산과 인력, 실질적인 조사 권한을 부여해 주십시오.
+인권위원을 투명하고 참여적이며 다원적인 절차로 선출하도록 「국가인권위원회법」을 개정하고, 정부에 좌우되지 않는 예산과 인력, 권한을 위원회에 보장해 주시기를 요청합니다.
 
-국회는 이 위원회를 한국 인권의 전환점으로 만들 수 있습니다. 꼭 그렇게 되기를 바랍니다.""",
+바쁘신 가운데 읽어 주셔서 감사합니다. 국회가 위원회의 독립성을 굳건히 지켜 주시기를 바랍니다.""",
     },
 ]
 
@@ -151,6 +196,10 @@ WAITING_LETTERS = [
 
 
 def seed(out) -> None:
+    if not Target.objects.filter(name=COMMITTEE_CHAIR["name"]).exists():
+        Target.objects.filter(name=RENAMED_CHAIR, illustrative=True).update(
+            name=COMMITTEE_CHAIR["name"]
+        )
     chair, _ = Target.objects.update_or_create(
         name=COMMITTEE_CHAIR["name"],
         defaults={
