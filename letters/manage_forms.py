@@ -59,7 +59,12 @@ class LetterActionForm(AddressFixedOncePublished, TranslatedContentForm, forms.M
                 "which Sori adds."
             ),
         }
-        labels = {"target_mode": _("Who receives each letter")}
+        labels = {
+            "target_mode": _("Who receives each letter"),
+            # Beside the page's title in the same column: "subject" alone reads as a title.
+            "subject_en": _("letter subject (English)"),
+            "subject_ko": _("letter subject (Korean)"),
+        }
         widgets = {
             **dict.fromkeys(per_language("intro"), forms.Textarea(attrs={"rows": 6})),
             "body_en": forms.Textarea(attrs={"rows": 12}),
