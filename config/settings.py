@@ -65,6 +65,10 @@ INSTALLED_APPS = [
     "petitions",
     "letters",
     "donations",
+    # The OSDI API and webhooks (api/): Django REST framework, described by drf-spectacular.
+    "rest_framework",
+    "drf_spectacular",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -540,3 +544,33 @@ CELERY_BEAT_SCHEDULE = {
 # WeasyPrint logs every layout step at INFO; keep warnings and errors only.
 LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
 LOGGING["loggers"]["fontTools"] = {"level": "WARNING"}
+
+# The OSDI API (/api/v1/, api/) and webhooks. Pages hold at most API_MAX_PAGESIZE
+# records; one token may make API_RATE_LIMIT requests a minute (lib.ratelimit).
+API_MAX_PAGESIZE = env_int("API_MAX_PAGESIZE", 100)
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 600)
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.rendering.handle_exception",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{SITE_NAME} API (OSDI, Action Network's dialect)",
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "PREPROCESSING_HOOKS": ["api.openapi.only_api"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.openapi.add_components",
+    ],
+}
+# Webhook destinations must be HTTPS (on by default wherever the site is) and may not
+# resolve to private, loopback or link-local addresses unless this is on.
+WEBHOOKS_REQUIRE_HTTPS = env_bool("WEBHOOKS_REQUIRE_HTTPS", HTTPS)
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)

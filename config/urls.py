@@ -21,6 +21,7 @@ urlpatterns = [
     path("privacy/", TemplateView.as_view(template_name="privacy.html"), name="privacy"),
     path("about/", TemplateView.as_view(template_name="about.html"), name="about"),
     # petitions.urls serves /petitions/... and its manager pages under /manage/.
+    path("api/v1/", include("api.urls")),
     path("", include("petitions.urls")),
     path("", include("accounts.urls")),
     path("", include("campaigns.urls")),

@@ -1,0 +1,48 @@
+from django.urls import path, register_converter
+from drf_spectacular.views import SpectacularJSONAPIView
+
+from . import helpers, pages, views
+
+
+class IdConverter:
+    """A row id: digits that fit a 64-bit integer (a longer one is a 404, not an error)."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(IdConverter, "id")
+
+app_name = "api"
+
+urlpatterns = [
+    path("", views.EntryPoint.as_view(), name="aep"),
+    path("openapi.json", SpectacularJSONAPIView.as_view(urlconf=None), name="openapi"),
+    path("people", helpers.PeopleView.as_view(), name="people"),
+    path("people/<id:pk>", views.PersonDetail.as_view(), name="person"),
+    path("people/<id:person>/signatures", views.PersonSignatures.as_view()),
+    path("people/<id:person>/outreaches", views.PersonOutreaches.as_view()),
+    path("people/<id:person>/donations", views.PersonDonations.as_view()),
+    path("petitions", views.PetitionList.as_view(), name="petitions"),
+    path("petitions/<id:pk>", views.PetitionDetail.as_view(), name="petition"),
+    path("petitions/<id:petition>/signatures", helpers.SignaturesView.as_view(), name="signatures"),
+    path("petitions/<id:petition>/signatures/<id:pk>", views.SignatureDetail.as_view()),
+    path("advocacy_campaigns", views.AdvocacyCampaignList.as_view()),
+    path("advocacy_campaigns/<id:pk>", views.AdvocacyCampaignDetail.as_view()),
+    path("advocacy_campaigns/<id:campaign>/outreaches", helpers.OutreachesView.as_view()),
+    path("advocacy_campaigns/<id:campaign>/outreaches/<id:pk>", views.OutreachDetail.as_view()),
+    path("donations", views.DonationList.as_view()),
+    path("donations/<id:pk>", views.DonationDetail.as_view()),
+    path("fundraising_pages", pages.FundraisingPageList.as_view()),
+    path("fundraising_pages/<id:pk>", pages.FundraisingPageDetail.as_view()),
+    path("fundraising_pages/<id:page>/donations", views.FundraisingPageDonations.as_view()),
+    path("tags", pages.TagList.as_view()),
+    path("tags/<id:pk>", pages.TagDetail.as_view()),
+    path("tags/<id:tag>/taggings", pages.TaggingList.as_view()),
+    path("tags/<id:tag>/taggings/<id:pk>", pages.TaggingDetail.as_view()),
+]
