@@ -26,6 +26,7 @@ from lib.text import email_key
 
 from .hotpath import counting
 from .models import DeliveryPack, Petition, Signature, SignatureRequest
+from .signals import signature_confirmed
 
 BULK_CHUNK = 500
 
@@ -59,6 +60,8 @@ def change_signature_status(*, signature: Signature, status: str, reason: str = 
         current.review_reason = reason or Signature.ReviewReason.STAFF
         fields.append("review_reason")
     current.save(update_fields=fields)
+    if status == Signature.Status.CONFIRMED and previous != status:
+        signature_confirmed.send(sender=Signature, signature_ids=[current.pk])
     delta = (status in Signature.COUNTED) - (previous in Signature.COUNTED)
     counting.add(current.petition_id, delta)
     for field in ("status", "confirmed_at", "review_reason"):
@@ -96,6 +99,10 @@ def change_signature_statuses(*, signatures: QuerySet, status: str, reason: str 
             Signature.objects.filter(pk__in=pks, confirmed_at__isnull=True).update(confirmed_at=now)
         for _, petition_id, old in chunk:
             deltas[petition_id] += (status in Signature.COUNTED) - (old in Signature.COUNTED)
+    if status == Signature.Status.CONFIRMED:
+        confirmed = [pk for pk, _, old in movable if old != status]
+        if confirmed:
+            signature_confirmed.send(sender=Signature, signature_ids=confirmed)
     for petition_id, delta in sorted(deltas.items()):
         counting.add(petition_id, delta)
     return len(movable)

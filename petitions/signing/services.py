@@ -22,6 +22,7 @@ from lib.text import canonical_email, email_key
 
 from ..hotpath import counting
 from ..models import Petition, Signature
+from ..signals import signature_confirmed
 from ..signatures import change_signature_status, consent_source
 from . import abuse
 
@@ -292,6 +293,8 @@ def _sign(
             source=consent_source(petition),
             language=language,
         )
+    if signature.is_counted:
+        signature_confirmed.send(sender=Signature, signature_ids=[signature.pk])
     # Last statement before commit: the petition row stays locked for the shortest time.
     if signature.is_counted:
         counting.add(petition.pk, +1)

@@ -1,0 +1,11 @@
+"""What petitions tell other apps, which petitions never import (the API's webhooks).
+
+Sent inside the transaction that made the change, so a receiver's rows (an outbox
+message) commit or roll back with it.
+"""
+
+from django.dispatch import Signal
+
+# A signature became confirmed (counted): signed by a verified supporter or by the
+# API, confirmed by its signer's link, or released by staff. ``signature_ids``: a list.
+signature_confirmed = Signal()
