@@ -22,6 +22,7 @@ from lib.storage import private_storage
 from lib.tasks import after_commit
 
 from ..models import Letter, LetterAction, PrintBatch
+from ..signals import letters_written
 
 
 class LetterError(ValueError):
@@ -143,8 +144,9 @@ def write_letter(
     the letter keeps the details typed here); one ConsentRecord with the letter
     notice; per official, a new draft or the existing draft rewritten (revision goes
     up, any unconfirmed delivery request is voided, the stored PDF becomes stale);
-    ``LetterAction.letter_count`` goes up by the letters written; on commit, a task
-    renders and stores each letter's PDF. Letters already on their way are returned
+    ``LetterAction.letter_count`` goes up by the letters written; the signal
+    ``letters_written`` names the new ones; on commit, a task renders and stores each
+    letter's PDF. Letters already on their way are returned
     in ``unchanged`` when this visitor may see them, and never changed.
     """
     if not action.is_open:
@@ -171,6 +173,7 @@ def write_letter(
     known = set(known_tokens)
     result = WriteResult()
     counted = 0
+    created: list[int] = []
     for target in targets:
         mine = Letter.objects.filter(action=action, supporter=supporter, target=target)
         committed = mine.committed().first()
@@ -190,6 +193,8 @@ def write_letter(
         )
         fresh.supporter = supporter
         letter, new = _save_draft(fresh, mine)
+        if new:
+            created.append(letter.pk)
         # A rewrite from a browser that did not write the draft counts like a new
         # letter, so that the public count never tells whether an address wrote before.
         if new or not (owner or letter.token in known):
@@ -197,6 +202,8 @@ def write_letter(
         result.letters.append(letter)
     if counted:
         LetterAction.objects.filter(pk=action.pk).update(letter_count=F("letter_count") + counted)
+    if created:
+        letters_written.send(sender=Letter, letter_ids=created)
     for letter in result.letters:
         after_commit("letters.tasks.store_letter_pdf", letter.pk)
     return result
