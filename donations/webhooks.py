@@ -26,6 +26,7 @@ from django.utils import timezone
 from lib.tasks import after_commit
 
 from .models import Donation, Payment, ReceiptSequence, StripeEvent
+from .signals import payment_received
 from .stripe_api import stripe_client
 
 logger = logging.getLogger(__name__)
@@ -113,7 +114,8 @@ def record_payment(
     """The payment for a PaymentIntent or invoice, made once; the gift is then settled.
 
     A new payment gets the next receipt number and, after commit, its receipt email
-    (unless it is already fully refunded: a receipt for money returned would mislead).
+    (unless it is already fully refunded: a receipt for money returned would mislead);
+    the signal ``payment_received`` names it.
     """
     if not (invoice or payment_intent):
         raise ValueError("A payment needs a Stripe invoice or PaymentIntent")
@@ -139,6 +141,7 @@ def record_payment(
         )
         if payment.receipt_status == Payment.ReceiptStatus.QUEUED:
             after_commit("donations.tasks.send_receipt", payment.pk)
+        payment_received.send(sender=Payment, payment_id=payment.pk)
     donation.advance(Donation.Status.ACTIVE if donation.is_monthly else Donation.Status.PAID)
     return payment
 
