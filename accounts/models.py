@@ -177,6 +177,8 @@ class ConsentRecord(models.Model):
 
     class Purpose(models.TextChoices):
         PETITION = "petition", _("Signing a petition (political opinion)")
+        # Separate consent to process the political opinion a signature shows (PIPA 제23조).
+        SENSITIVE = "sensitive", _("Processing my political opinion (sensitive information)")
         LETTER = "letter", _("Writing a letter to an official (political opinion)")
         UPDATES = "updates", _("Campaign updates by email")
         DONATION = "donation", _("Processing a donation")

@@ -135,7 +135,13 @@ def _run(mode: str, samples: int) -> None:
 
 def _request(kind: str, number: int, run: str) -> tuple[str, dict]:
     sign = f"/petitions/{PETITION}/sign/"
-    form = {"first_name": "Bench", "last_name": "Mark", "country": "KR", "display": "initials"}
+    form = {
+        "first_name": "Bench",
+        "last_name": "Mark",
+        "country": "KR",
+        "display": "initials",
+        "sensitive_consent": "on",
+    }
     if kind == "sign new":
         return sign, {**form, "email": f"new-{run}-{number}@bench.example"}
     if kind == "sign repeat":

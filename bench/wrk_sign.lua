@@ -16,7 +16,7 @@ function init(args)
   prefix = os.getenv("SIGN_PREFIX") or "bench"
   local csrf = os.getenv("SIGN_CSRF") or ""
   form = "csrfmiddlewaretoken=" .. csrf
-    .. "&first_name=Bench&last_name=Signer&country=KR&display=initials&comment=&source=bench"
+    .. "&first_name=Bench&last_name=Signer&country=KR&display=initials&comment=&source=bench&sensitive_consent=on"
   headers = {["Content-Type"] = "application/x-www-form-urlencoded"}
   local cookie = os.getenv("SIGN_COOKIE")
   if cookie and cookie ~= "" then

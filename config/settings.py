@@ -405,6 +405,9 @@ for _code in DONATION_CURRENCIES:
         raise ImproperlyConfigured(f"DONATION_PRESETS needs amounts for {_code} within its limits.")
 # Receipt numbers look like SORI-2026-00042: one sequence per calendar year.
 DONATION_RECEIPT_PREFIX = env_str("DONATION_RECEIPT_PREFIX", "SORI")
+# On only for an organisation designated as a donation body (기부금단체) under Korean tax
+# law: otherwise every receipt says it is not a 「소득세법」 donation receipt.
+DONATION_DESIGNATED_BODY = env_bool("DONATION_DESIGNATED_BODY", False)
 # Checkout sessions one address may open per hour (card testers try many).
 DONATION_RATE_LIMIT = env_int("DONATION_RATE_LIMIT", 20)
 # Days a processed Stripe event keeps its payload (donors' names and addresses are in

@@ -18,10 +18,18 @@ urlpatterns = [
     path("dev/mail/", views.dev_mailbox, name="dev_mailbox"),
     path("dev/mail/<str:name>/", views.dev_mail_detail, name="dev_mail_detail"),
     path("dev/mail/<str:name>/<int:index>/", views.dev_mail_attachment, name="dev_mail_attachment"),
-    path("privacy/", TemplateView.as_view(template_name="privacy.html"), name="privacy"),
+    path(
+        "privacy/",
+        TemplateView.as_view(
+            template_name="privacy.html",
+            # The notice says how long address hashes are kept: the setting, not a guess.
+            extra_context={"ip_hash_days": settings.PETITIONS_IP_HASH_DAYS},
+        ),
+        name="privacy",
+    ),
     path("about/", TemplateView.as_view(template_name="about.html"), name="about"),
     # petitions.urls serves /petitions/... and its manager pages under /manage/.
-    path("api/v1/", include("api.urls")),
+    path("", include("api.urls")),
     path("", include("petitions.urls")),
     path("", include("accounts.urls")),
     path("", include("campaigns.urls")),

@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 # https://docs.stripe.com/currencies#zero-decimal
 ZERO_DECIMAL = frozenset(
@@ -62,9 +62,15 @@ def from_minor(minor: int, currency: str) -> Decimal:
 
 
 def format_money(minor: int, currency: str) -> str:
-    """A readable amount: "£12.50", "₩10,000", "CHF 8.00"."""
+    """A readable amount: "£12.50", "₩10,000", "CHF 8.00"; in Korean, won as "10,000원".
+
+    Korean writes won after the number ("30,000원"), which also lets the next particle
+    follow a fixed syllable; other currencies keep their symbol in every language.
+    """
     code = currency.upper()
     number = _number(minor, code)
+    if code == "KRW" and (get_language() or "").startswith("ko"):
+        return f"{number}원"
     symbol = SYMBOLS.get(code)
     return f"{symbol}{number}" if symbol else f"{code} {number}"
 
@@ -77,8 +83,10 @@ def _number(minor: int, code: str) -> str:
 
 def format_with_code(minor: int, currency: str) -> str:
     """An amount with its ISO code ("10,000 KRW"): unambiguous, and printable in our
-    PDF fonts, which have no won sign."""
+    PDF fonts, which have no won sign. Korean receipts print won as "10,000원"."""
     code = currency.upper()
+    if code == "KRW" and (get_language() or "").startswith("ko"):
+        return f"{_number(minor, code)}원"
     return f"{_number(minor, code)} {code}"
 
 

@@ -7,7 +7,9 @@ donor's name that erasure would have to chase.
 
 from django.conf import settings
 from django.http import HttpResponse
-from django.utils import timezone, translation
+from django.utils import timezone
+
+from lib import i18n
 
 from .models import Payment
 from .money import format_with_code
@@ -25,6 +27,9 @@ def receipt_context(payment: Payment) -> dict:
         "refunded_on": (
             timezone.localtime(payment.refunded_at).date() if payment.refunded_at else None
         ),
+        # Korean donors submit any "영수증" for their year-end tax settlement: unless the
+        # organisation is a designated donation body, the receipt says it is not one.
+        "designated_body": settings.DONATION_DESIGNATED_BODY,
         "organisation": {
             "name": settings.ORGANISATION_NAME,
             "address_lines": settings.ORGANISATION_ADDRESS.splitlines(),
@@ -38,7 +43,7 @@ def render_receipt(payment: Payment) -> bytes:
     """The receipt as PDF bytes, in the donor's language. No database writes."""
     from lib.pdf import render_template_pdf  # WeasyPrint is slow to import; load it on use
 
-    with translation.override(payment.donation.language):
+    with i18n.override(payment.donation.language):
         # PDF/UA: a tagged PDF that screen readers can read, like the rest of Sori.
         return render_template_pdf(
             "pdf/receipt.html",

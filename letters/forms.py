@@ -98,8 +98,9 @@ class LetterForm(NameOrderMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
         help_text=_("Optional. Without it the letter shows your town and country only."),
     )
+    # The letter discloses a political opinion: the box names it (PIPA 제23조).
     consent = forms.BooleanField(
-        label=_("I agree that Sori uses my details as the notice above describes."),
+        label=notices.SENSITIVE.text,
         error_messages={
             "required": _("Please agree to the notice so that we can make your letter.")
         },

@@ -16,6 +16,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -381,7 +382,10 @@ def action_dashboard(request, pk):
     chart = bar_chart_svg(
         [(day.day.isoformat(), day.written) for day in figures.days],
         title=_("Letters written per day, %(start)s to %(end)s")
-        % {"start": start.isoformat(), "end": end.isoformat()},
+        % {
+            "start": date_format(start, "SHORT_DATE_FORMAT"),
+            "end": date_format(end, "SHORT_DATE_FORMAT"),
+        },
         chart_id="letters-per-day",
     )
     context = {

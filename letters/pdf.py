@@ -8,6 +8,7 @@ Everything a supporter typed reaches the template as plain text and is escaped t
 (autoescape, ``linebreaks``); the fetcher of ``lib.pdf`` is the second wall.
 """
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 
 from django.conf import settings
@@ -31,15 +32,25 @@ def _wording() -> dict[str, str]:
     They are part of the letter, in the letter's language, not of the interface: they
     do not follow the reader's interface language.
     """
+    organisation = {"organisation": settings.ORGANISATION_NAME}
     return {
         "closing": pgettext("letter", "Yours sincerely,"),
         "subject": pgettext("letter", "Subject"),
-        "through": pgettext(
+        # The line under the letter says who carries it: we do when asked to email it
+        # or to post it from a print batch; a letter the writer posts is only made here.
+        "through_us": pgettext(
             "letter",
-            "This letter was written by a supporter of %(organisation)s and is sent on "
-            "their behalf. The views in the personal paragraph are the writer's own.",
+            "This letter was written by a person who took part in %(organisation)s's "
+            "online letter-writing, and %(organisation)s delivers it at the writer's request.",
         )
-        % {"organisation": settings.ORGANISATION_NAME},
+        % organisation,
+        "through_self": pgettext(
+            "letter", "This letter was written through %(organisation)s's online letter-writing."
+        )
+        % organisation,
+        "personal": pgettext(
+            "letter", "The part the writer added in their own words is the writer's own view."
+        ),
         "from": pgettext("letter", "From"),
         "replies": pgettext("letter", "Replies to this email reach the writer directly."),
     }
@@ -49,19 +60,61 @@ def _address_lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+def _paragraphs(text: str) -> list[str]:
+    # Paragraphs as Django's ``linebreaks`` sees them: separated by a blank line.
+    parts = re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n"))
+    return [part.strip() for part in parts if part.strip()]
+
+
+def letter_parts(letter: Letter) -> list[dict]:
+    """The letter's paragraphs in print order, each ``{"text", "personal"}``.
+
+    The writer's own paragraph goes before the last paragraph of the action's text,
+    which is where its closing courtesy ("Thank you for your attention…") stands, so
+    the thanks end the letter instead of sitting in its middle.
+    """
+    body = _paragraphs(letter.body)
+    parts = [{"text": text, "personal": False} for text in body]
+    personal = letter.personal_paragraph.strip()
+    if personal:
+        at = len(parts) - 1 if len(parts) > 1 else len(parts)
+        parts.insert(at, {"text": personal, "personal": True})
+    return parts
+
+
+def letter_place(letter: Letter, language: str) -> str:
+    """Where the writer writes from: "Busan, South Korea"; in Korean, country first
+    with no comma ("대한민국 부산"), and no country for a writer in Korea ("부산")."""
+    city = letter.city.strip()
+    country = letter.country_name()
+    if language == "ko":
+        if letter.country and letter.country.code == "KR":
+            country = ""
+        return " ".join(part for part in (country, city) if part)
+    return ", ".join(part for part in (city, country) if part)
+
+
 def letter_context(letter: Letter) -> dict:
     """What the template needs for one letter; reads only the letter and its official."""
     language = letter.language if letter.language in LANGUAGES else "en"
     with translation.override(language):
         wording = _wording()
     target = letter.target
-    place = ", ".join(part for part in (letter.city.strip(), letter.country_name()) if part)
+    place = letter_place(letter, language)
+    delivered_by_us = letter.delivery in (Letter.Delivery.EMAIL, Letter.Delivery.POST)
+    through = wording["through_us"] if delivered_by_us else wording["through_self"]
+    if letter.personal_paragraph.strip():
+        through = f"{through} {wording['personal']}"
+    recipient_name = target.display_name(language)
     return {
         "letter": letter,
         "lang": language,
         "wording": wording,
-        "through": wording["through"],
-        "recipient_name": target.display_name(language),
+        "through": through,
+        "parts": letter_parts(letter),
+        "recipient_name": recipient_name,
+        # Korean address blocks put the address first and end with "…장관 귀하".
+        "recipient_addressee": f"{recipient_name} 귀하" if language == "ko" else recipient_name,
         "recipient_lines": _address_lines(target.address(language)),
         "salutation": target.salutation(language),
         "sender_name": letter.full_name,

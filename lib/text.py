@@ -332,3 +332,12 @@ def keep_hangul_words(text: str) -> str:
     so they never run off the page.
     """
     return _HANGUL_WORD.sub(lambda match: WORD_JOINER.join(match.group(0)), text)
+
+
+def in_sentence(name: str) -> str:
+    """An English title as it reads inside a sentence: "The Minister of Justice" ->
+    "the Minister of Justice" ("Your letter to the Minister of Justice"). Anything else
+    is returned as it is."""
+    if name.startswith("The ") and len(name) > 4:
+        return "the " + name[4:]
+    return name

@@ -113,8 +113,9 @@ def withdraw_signature(*, signature: Signature, language: str = "en") -> bool:
     """The signer takes their signature back. Returns False if it was already gone.
 
     Side effects: the signature row is deleted (a withdrawn political opinion is not
-    kept); a ConsentRecord withdrawing the petition consent; the count goes down by one
-    if the signature counted. Consent to updates is a separate choice and stays.
+    kept); ConsentRecords withdrawing the petition consent and the consent to process
+    the political opinion; the count goes down by one if the signature counted.
+    Consent to updates is a separate choice and stays.
     """
     current = (
         Signature.objects.select_for_update()
@@ -124,14 +125,18 @@ def withdraw_signature(*, signature: Signature, language: str = "en") -> bool:
     )
     if current is None:
         return False
-    record_consent(
-        supporter=current.supporter,
-        purpose=ConsentRecord.Purpose.PETITION,
-        granted=False,
-        notice=notices.PETITION,
-        source=consent_source(current.petition),
-        language=language,
-    )
+    for purpose, notice in (
+        (ConsentRecord.Purpose.PETITION, notices.PETITION),
+        (ConsentRecord.Purpose.SENSITIVE, notices.SENSITIVE),
+    ):
+        record_consent(
+            supporter=current.supporter,
+            purpose=purpose,
+            granted=False,
+            notice=notice,
+            source=consent_source(current.petition),
+            language=language,
+        )
     forget_delivery_packs(listing=[(current.petition_id, current.confirmed_at)])
     current.delete()
     counting.add(current.petition_id, -1 if current.is_counted else 0)

@@ -2,6 +2,7 @@
 
 import secrets
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
@@ -13,6 +14,7 @@ from django_countries.fields import CountryField
 
 from accounts.models import Supporter
 from campaigns.models import Target
+from lib.i18n import time_zone_for
 from lib.states import check_transition
 from lib.storage import private_storage
 from lib.text import fill_placeholders, full_name
@@ -189,7 +191,9 @@ class Letter(models.Model):
 
     @property
     def written_on(self) -> date:
-        return timezone.localdate(self.written_at)
+        """The day the letter was written where its language is read: a Korean letter
+        written at 00:30 in Seoul is dated that day, not the day before in UTC."""
+        return timezone.localtime(self.written_at, ZoneInfo(time_zone_for(self.language))).date()
 
     def country_name(self) -> str:
         with translation.override(self.language):

@@ -6,8 +6,10 @@ an app, so settings register it by name (``TEMPLATES[...]["OPTIONS"]["libraries"
 """
 
 from django import template
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeData, mark_safe
 
+from lib.text import in_sentence as _in_sentence
 from lib.text import josa as _josa
 from lib.text import keep_hangul_words
 
@@ -28,3 +30,26 @@ def keep_all(value):
     goes between two syllables."""
     text = keep_hangul_words(str(value))
     return mark_safe(text) if isinstance(value, SafeData) else text
+
+
+@register.filter
+def address_segments(line):
+    """One line of a postal address with its comma-separated parts kept whole:
+    "47 Gwanmun-ro, Gwacheon-si" breaks only after the comma, never inside
+    "Gwanmun-" / "ro" (``.address-part`` does not wrap). Escaped."""
+    parts = [part.strip() for part in str(line).split(",") if part.strip()]
+    if len(parts) < 2:
+        return format_html('<span class="address-part">{}</span>', str(line))
+    last = parts.pop()
+    return format_html(
+        "{}{}",
+        format_html_join("", '<span class="address-part">{},</span> ', ((p,) for p in parts)),
+        format_html('<span class="address-part">{}</span>', last),
+    )
+
+
+@register.filter
+def in_sentence(value) -> str:
+    """``{{ official|in_sentence }}``: "The Minister of Justice" inside a sentence reads
+    "the Minister of Justice" (``lib.text.in_sentence``)."""
+    return _in_sentence(str(value))

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -233,7 +234,10 @@ def petition_dashboard(request, pk):
     chart = bar_chart_svg(
         [(day.day.isoformat(), day.signed) for day in figures.days],
         title=_("Signatures per day, %(start)s to %(end)s")
-        % {"start": start.isoformat(), "end": end.isoformat()},
+        % {
+            "start": date_format(start, "SHORT_DATE_FORMAT"),
+            "end": date_format(end, "SHORT_DATE_FORMAT"),
+        },
         chart_id="signatures-per-day",
     )
     context = {

@@ -85,6 +85,17 @@ class SignForm(NameOrderMixin, forms.Form):
         help_text=_("Up to 500 characters. Shown with your name unless you hide your name."),
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": COMMENT_MAX_LENGTH}),
     )
+    # Separate, unticked consent to process the political opinion that signing shows
+    # (PIPA 제23조): required to sign, recorded as its own ConsentRecord.
+    sensitive_consent = forms.BooleanField(
+        label=notices.SENSITIVE.text,
+        error_messages={
+            "required": _(
+                "To sign, please agree to the processing of your political opinion. "
+                "Without it we cannot take your signature."
+            )
+        },
+    )
     wants_updates = forms.BooleanField(label=notices.UPDATES.text, required=False)
     # Bots fill every field; people never see this one (hidden by CSS, skipped by
     # keyboard and screen readers). A filled honeypot holds the signature for review.
@@ -165,6 +176,7 @@ class SignForm(NameOrderMixin, forms.Form):
             comment=data["comment"],
             wants_updates=data["wants_updates"],
             source=data["source"],
+            sensitive_consent=data["sensitive_consent"],
         )
 
 

@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from accounts import notices
 from accounts.models import ConsentRecord, Supporter
-from accounts.services import record_consent
 from lib.tasks import after_commit
 from lib.text import canonical_email, email_key
 
@@ -141,6 +140,9 @@ class SignerDetails:
     comment: str = ""
     wants_updates: bool = False
     source: str = ""
+    # The separate consent to process the political opinion (the sign form requires
+    # it); False only for forms stored before the form asked for it.
+    sensitive_consent: bool = False
 
     def as_json(self) -> dict:
         return dataclasses.asdict(self)
@@ -172,7 +174,8 @@ def sign_petition(
       a verified supporter's name and country are updated from the form;
     - the Signature: confirmed (verified supporter, or the petition needs no
       confirmation), in review (``review_reason``), else pending;
-    - ConsentRecords: the petition notice (always) and updates (when ticked);
+    - ConsentRecords, in one INSERT: the petition notice (always), the separate consent
+      to process the political opinion (given on every sign form), updates (when ticked);
     - the count goes up by one when the signature counts (milestones stamped);
     - after commit: the confirmation email for a signature that needs one, unless it
       is held (a held signature is mailed when staff release it); a signature held for
@@ -282,17 +285,27 @@ def _sign(
     )
 
     purposes = [(ConsentRecord.Purpose.PETITION, notices.PETITION)]
+    if signer.sensitive_consent:
+        purposes.append((ConsentRecord.Purpose.SENSITIVE, notices.SENSITIVE))
     if signer.wants_updates:
         purposes.append((ConsentRecord.Purpose.UPDATES, notices.UPDATES))
-    for purpose, notice in purposes:
-        record_consent(
-            supporter=supporter,
-            purpose=purpose,
-            granted=True,
-            notice=notice,
-            source=consent_source(petition),
-            language=language,
-        )
+    # One INSERT for every consent given: signing is the busiest write.
+    source = consent_source(petition)
+    ConsentRecord.objects.bulk_create(
+        [
+            ConsentRecord(
+                supporter=supporter,
+                purpose=purpose,
+                granted=True,
+                notice_text=str(notice.text),
+                notice_version=notice.version,
+                language=language,
+                source=source[:200],
+                created_at=now,
+            )
+            for purpose, notice in purposes
+        ]
+    )
     if signature.is_counted:
         signature_confirmed.send(sender=Signature, signature_ids=[signature.pk])
     # Last statement before commit: the petition row stays locked for the shortest time.

@@ -34,12 +34,14 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django_countries import countries
@@ -120,7 +122,44 @@ def _wording() -> dict:
         ),
         "made": pgettext("delivery pack", "Made by {organisation} on {date}."),
         "page": pgettext("delivery pack", "Page {number} of {total}"),
+        "enclosures": pgettext("delivery pack", "Enclosures"),
+        "enclosed_petition": pgettext("delivery pack", "The petition, 1 copy."),
+        "enclosed_list": pgettext("delivery pack", "The list of signers ({pages} pages), 1 copy."),
     }
+
+
+def pack_date(day: date, language: str) -> str:
+    """A date as the pack prints it: "2 December 2026", "2026년 12월 2일"."""
+    with translation.override(language):
+        return date_format(day, "DATE_FORMAT")
+
+
+def joined_salutation(salutations: list[str], language: str, fallback: str) -> str:
+    """One salutation for every addressee of the pack, never a generic one when each
+    official has their own: "대통령님, 법무부 장관님, 국회의장님께" and "Dear President,
+    Minister and Speaker". ``fallback`` ("Dear officials,") only when some have none."""
+    words = [s.strip().rstrip(",") for s in salutations]
+    if not words or not all(words):
+        return fallback
+    if len(words) == 1:
+        return words[0]
+    if language == "ko":
+        if all(word.endswith("께") for word in words):
+            return ", ".join(word[:-1] for word in words) + "께"
+        return fallback
+    if all(word.startswith("Dear ") for word in words):
+        names = [word[len("Dear ") :] for word in words]
+        return "Dear " + ", ".join(names[:-1]) + " and " + names[-1]
+    return fallback
+
+
+def starts_with_salutation(text: str, language: str) -> bool:
+    """True when a cover letter written by a manager opens with its own salutation
+    ("관계자 여러분께", "Dear Minister,"), so the pack does not print a second one."""
+    first = text.strip().split("\n", 1)[0].strip().rstrip(",")
+    if language == "ko":
+        return first.endswith("께") and len(first) <= 60
+    return first.lower().startswith(("dear ", "to ")) and len(first) <= 80
 
 
 class NothingToDeliver(Exception):
@@ -326,9 +365,16 @@ def write_pack(
     first_day = last_day = None
     source = rows if rows is not None else pack_signatures(petition).iterator(chunk_size=2000)
     pending = bytearray()
+    shown_days: dict[str, str] = {}
     for display, first, last, city, country, created_at in source:
         total += 1
-        day = timezone.localtime(created_at).date().isoformat()
+        # The list's CSV (and so its hash) keeps ISO dates; the page shows the
+        # language's short date ("2026. 12. 2.", "2 Dec 2026").
+        local_day = timezone.localtime(created_at).date()
+        day = local_day.isoformat()
+        if day not in shown_days:
+            with translation.override(language):
+                shown_days[day] = date_format(local_day, "SHORT_DATE_FORMAT")
         first_day = first_day or day
         last_day = day
         country = str(country or "")
@@ -338,7 +384,7 @@ def write_pack(
         )
         if shown_country and shown_country not in names:
             names[shown_country] = country_name(shown_country, language)
-        layout.row(total, name, city, names.get(shown_country, ""), day)
+        layout.row(total, name, city, names.get(shown_country, ""), shown_days[day])
         pending += manifest_line(total, name, city, shown_country, day).encode()
         if len(pending) >= 65536:
             digest.update(pending)
@@ -360,28 +406,44 @@ def write_pack(
         total=total,
         ranked=ranked,
         period=(first_day, last_day),
+        list_pages=list_pages,
     )
     front_pages = writer.add_pdf_pages(front, at_start=True)
-    closing_page(
-        writer,
-        words,
-        total=total,
-        first=front_pages + 1,
-        last=front_pages + list_pages,
-        sha256=sha256,
-    )
+    with translation.override(language):  # its date in the pack's language
+        closing_page(
+            writer,
+            words,
+            total=total,
+            first=front_pages + 1,
+            last=front_pages + list_pages,
+            sha256=sha256,
+        )
     pages = writer.close()
     if progress:
         progress(total)
     return PackResult(total=total, pages=pages, sha256=sha256, countries=ranked)
 
 
-def _front_matter(petition, words, *, language, cover_letter, total, ranked, period) -> bytes:
+def _front_matter(
+    petition, words, *, language, cover_letter, total, ranked, period, list_pages
+) -> bytes:
     targets = list(petition.targets.all())
     title = petition.text("title", language)
     text = cover_letter or words["default_letter"].format(count=f"{total:,}", title=title)
-    salutation = targets[0].salutation(language) if len(targets) == 1 else words["salutation_many"]
+    # One salutation, naming every office; none if the manager's letter has its own.
+    salutation = ""
+    if not starts_with_salutation(text, language):
+        salutation = joined_salutation(
+            [target.salutation(language) for target in targets],
+            language,
+            words["salutation_many"],
+        )
     with translation.override(language):
+        first, last = (
+            (pack_date(date.fromisoformat(day), language) for day in period)
+            if period[0]
+            else ("", "")
+        )
         context = {
             "petition": petition,
             "lang": language,
@@ -391,7 +453,13 @@ def _front_matter(petition, words, *, language, cover_letter, total, ranked, per
             "recipients": [
                 {
                     "name": target.display_name(language),
-                    "organisation": target.organisation,
+                    # Officials have no Korean organisation name: a Korean pack leaves
+                    # "Ministry of Justice" out rather than print English under 법무부 장관.
+                    "organisation": (
+                        getattr(target, "organisation_ko", "")
+                        if language == "ko"
+                        else target.organisation
+                    ),
                     "lines": [
                         line.strip()
                         for line in target.address(language).splitlines()
@@ -405,9 +473,10 @@ def _front_matter(petition, words, *, language, cover_letter, total, ranked, per
                 line for line in settings.ORGANISATION_ADDRESS.splitlines() if line.strip()
             ],
             "organisation_email": settings.ORGANISATION_EMAIL,
-            "today": timezone.localdate().isoformat(),
+            "today": pack_date(timezone.localdate(), language),
             "total": f"{total:,}",
-            "period": words["period"].format(first=period[0], last=period[1]) if period[0] else "",
+            "period": words["period"].format(first=first, last=last) if period[0] else "",
+            "enclosed_list": words["enclosed_list"].format(pages=f"{list_pages:,}"),
             "countries": [
                 {
                     "name": country_name(code, language) or "—",

@@ -5,6 +5,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -71,7 +72,10 @@ class ExportForm(forms.Form):
                     "The start date (%(start)s) is after the end date (%(end)s), so no "
                     "signature could match. Check the dates."
                 )
-                % {"start": start.isoformat(), "end": end.isoformat()},
+                % {
+                    "start": date_format(start, "SHORT_DATE_FORMAT"),
+                    "end": date_format(end, "SHORT_DATE_FORMAT"),
+                },
                 code="impossible_dates",
             )
         return cleaned

@@ -7,6 +7,7 @@ on the pages.
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from lib.pdfstream import A4, FontSet, PdfStream
 
@@ -18,8 +19,9 @@ class ListLayout:
 
     LEFT, RIGHT = 42.0, A4[0] - 42.0
     # (x, width) of name, town, country, date; the number is right-aligned before them.
+    # The date is the language's short form ("2026. 12. 2.", "2 Dec 2026").
     NUMBER_RIGHT = 84.0
-    CELLS = ((92.0, 198.0), (296.0, 112.0), (414.0, 96.0), (516.0, 37.28))
+    CELLS = ((92.0, 192.0), (290.0, 108.0), (404.0, 90.0), (500.0, 53.28))
     TOP = A4[1] - 44.0
     ROW = 14.5
     SIZE = 9.0
@@ -145,6 +147,7 @@ def closing_page(
         y -= 13
     y -= 20
     made = words["made"].format(
-        organisation=settings.ORGANISATION_NAME, date=timezone.localdate().isoformat()
+        organisation=settings.ORGANISATION_NAME,
+        date=date_format(timezone.localdate(), "DATE_FORMAT"),
     )
     writer.text(x, y, made, 9)

@@ -107,7 +107,7 @@ def test_sign_during_outage_answers_503_keeping_the_typed_form_and_retry_succeed
     fields = hidden_fields(page)
     assert set(fields) == {
         "csrfmiddlewaretoken", "first_name", "last_name", "email", "country", "display",
-        "comment", "source",
+        "comment", "source", "sensitive_consent",
     }  # fmt: skip
     assert fields["csrfmiddlewaretoken"] not in ("", token)
     assert fields["first_name"] == "Ji-woo &lt;b&gt;&quot;Kim&quot;&lt;/b&gt;"

@@ -55,7 +55,8 @@ def test_korean_pages_start_in_won(client, stripe_fake):
     response = client.get(DONATE)
 
     assert response.context["currency"] == "KRW"
-    assert response.context["form"].fields["preset"].choices[0] == ("10000", "₩10,000")
+    # Korean writes won after the number.
+    assert response.context["form"].fields["preset"].choices[0] == ("10000", "10,000원")
 
 
 def test_one_off_gift_makes_a_pending_donation_and_a_checkout_session(client, stripe_fake):
@@ -116,7 +117,7 @@ def test_giving_records_the_supporter_and_their_consent(client, stripe_fake):
         supporter,
         "donation",
         True,
-        "2026-11-donation-v1",
+        "2026-12-donation-v2",
     )
 
 

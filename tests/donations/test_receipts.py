@@ -55,7 +55,7 @@ def test_receipt_pdf_prints_number_amount_date_donor_and_organisation(payment):
         "http://testserver",
         "Donation receipt",
         "Receipt number SORI-2026-00042",
-        "Date received Nov. 20, 2026",
+        "Date received 20 November 2026",
         "Received from Ji-woo Park",
         "jiwoo@example.org",
         "Amount 25.00 GBP",
@@ -63,6 +63,9 @@ def test_receipt_pdf_prints_number_amount_date_donor_and_organisation(payment):
         "Payment reference pi_3QoneOffGift00001",
         "Sori Human Rights Network received this gift with thanks. No goods or services were",
         "provided in exchange for it.",
+        # Unless the organisation is a designated donation body (DONATION_DESIGNATED_BODY).
+        "This receipt is not a donation receipt under Korea's Income Tax Act and cannot be used to",
+        "claim a tax deduction for donations.",
         "Thank you for standing up for human rights in Korea.",
         "Issued by Sori Human Rights Network. Please quote SORI-2026-00042 in any question about "
         "this gift.",
@@ -92,7 +95,7 @@ def test_receipt_of_a_month_in_won_for_a_campaign_with_a_refund(db):
     assert "Gift Monthly gift, payment for November 2026" in lines
     assert "Campaign Reform the NSL" in lines
     assert "Payment reference in_1QmonthlyInvoice01" in lines
-    assert "Refunded 10,000 KRW on Nov. 25, 2026" in lines
+    assert "Refunded 10,000 KRW on 25 November 2026" in lines
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
@@ -132,7 +135,7 @@ def test_receipt_email_says_thank_you_and_attaches_the_pdf(payment, outbox):
     [mail] = outbox
     name, content, kind = mail.attachments[0]
     assert mail.subject == "Your receipt SORI-2026-00042: thank you for your gift"
-    assert "Thank you for your gift of £25.00, received on Nov. 20, 2026." in mail.body
+    assert "Thank you for your gift of £25.00, received on 20 November 2026." in mail.body
     assert (name, kind) == ("SORI-2026-00042.pdf", "application/pdf")
     assert "Receipt number SORI-2026-00042" in pdf_lines(content)
     assert payment.receipt_status == "sent"

@@ -35,6 +35,7 @@ def test_supporter_signs_confirms_from_the_dev_mailbox_and_sees_the_count_rise(
     page.get_by_label("Email address").fill("jiwoo@example.org")
     page.get_by_label("Country").select_option("KR")
     page.get_by_label("My full name").check()
+    page.get_by_label("I agree to the processing of my details").check()
     page.get_by_role("button", name="Sign the petition").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("One more step: check your email")
@@ -68,6 +69,7 @@ def test_without_javascript_the_form_still_works_and_the_signature_is_held(
     page.get_by_label("First name").fill("Min-jun")
     page.get_by_label("Email address").fill("minjun@example.org")
     page.get_by_label("Country").select_option("DE")
+    page.get_by_label("I agree to the processing of my details").check()
     page.get_by_role("button", name="Sign the petition").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("One more step: check your email")

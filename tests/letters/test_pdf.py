@@ -77,7 +77,9 @@ def test_korean_letter_is_printed_in_korean_with_the_korean_font():
     assert "장관님께" in text
     assert "부산에서 편지를 드립니다." in text
     assert "김지우 올림" in text
-    assert "부산, 대한민국" in text
+    # A writer in Korea gives the town only (country first, no comma, for one abroad).
+    assert "김지우 올림 부산" in text
+    assert "대한민국" not in text
     assert "Sori-Korean" in embedded_fonts(pdf)
 
 

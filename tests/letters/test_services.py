@@ -90,7 +90,7 @@ def test_write_letter_fills_the_template_records_consent_and_stores_the_pdf(
     assert (consent.purpose, consent.granted, consent.notice_version) == (
         "letter",
         True,
-        "2026-11-letter-v1",
+        "2026-12-letter-v2",
     )
     assert LetterAction.objects.get(pk=action.pk).letter_count == 1
 
@@ -217,7 +217,10 @@ def test_request_delivery_mails_a_confirmation_link_and_sends_nothing_yet(
     assert (letter.status, letter.delivery, letter.reply_to_supporter) == ("draft", "email", True)
     [message] = mail.outbox
     assert message.to == ["owner@example.org"]
-    assert message.subject == f"Confirm: email your letter to {letter.target.name}"
+    # An office inside a sentence: "to the Minister of …", not "to The Minister of …".
+    assert message.subject == (
+        "Confirm: email your letter to " + letter.target.name.replace("The ", "the ", 1)
+    )
     assert "/letters/confirm/" in message.body
     assert LetterDelivery.objects.count() == 0
 
@@ -325,10 +328,17 @@ def test_confirming_queues_and_emails_the_letter_to_the_official_with_the_pdf(
     assert message.to == ["minister@officials.example"]
     assert message.reply_to == ["owner@example.org"]
     assert message.subject == "Free the prisoners of conscience"
+    # The writer's paragraph comes before the action's last one; the line below says
+    # that we deliver it and that the added part is the writer's own view.
     assert message.body.startswith(
-        "Dear Minister,\n\nI am writing from Busan, South Korea.\n\nPlease free them.\n\n"
-        "My own words.\n"
+        "Dear Minister,\n\nI am writing from Busan, South Korea.\n\nMy own words.\n\n"
+        "Please free them.\n"
     )
+    assert (
+        "This letter was written by a person who took part in Sori Human Rights Network's "
+        "online letter-writing, and Sori Human Rights Network delivers it at the writer's "
+        "request. The part the writer added in their own words is the writer's own view."
+    ) in message.body
     [(filename, content, mimetype)] = message.attachments
     assert (filename, mimetype) == (letter.pdf_filename(), "application/pdf")
     assert "My own words." in pdf_text(content)

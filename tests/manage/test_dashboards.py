@@ -92,12 +92,12 @@ def test_petition_dashboard_pairs_the_chart_with_a_table(client, bob, signed):
     html = client.get(f"/manage/petitions/{signed.pk}/").content.decode()
 
     assert (
-        f'<title id="signatures-per-day-title">Signatures per day, {start.isoformat()} to '
-        f"{today.isoformat()}</title>"
+        f'<title id="signatures-per-day-title">Signatures per day, {start:%-d %b %Y} to '
+        f"{today:%-d %b %Y}</title>"
     ) in html
     assert f"<title>{today.isoformat()}: 3</title>" in html
     assert (
-        f'<tr><th scope="row"><time datetime="{today.isoformat()}">{today.isoformat()}</time>'
+        f'<tr><th scope="row"><time datetime="{today.isoformat()}">{today:%-d %b %Y}</time>'
         "</th><td>0</td><td>3</td><td>2</td><td>—</td></tr>"
     ) in html
     assert '<caption id="days-table-caption">Signatures and page views per day,' in html

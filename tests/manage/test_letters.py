@@ -128,7 +128,11 @@ def test_the_letter_pdf_preview_fills_the_template_for_a_sample_writer(client, b
     assert response["Content-Disposition"] == 'inline; filename="preview-write-to-the-minister.pdf"'
     text = flat(pdf_text(response.content))
     assert "Dear Minister" in text
-    assert "I am writing from Manchester, United Kingdom. Please free them." in text
+    # The writer's paragraph goes before the letter's last paragraph.
+    assert (
+        "I am writing from Manchester, United Kingdom. (Here comes the writer's own paragraph, "
+        "if they add one.) Please free them."
+    ) in text
     assert "Alex Morgan" in text
     assert "(Here comes the writer's own paragraph, if they add one.)" in text
     assert "장관님께" in text

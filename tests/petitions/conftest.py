@@ -40,6 +40,7 @@ def form_data(**overrides) -> dict:
         "display": "initials",
         "comment": "",
         "source": "",
+        "sensitive_consent": "on",
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}

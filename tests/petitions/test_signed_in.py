@@ -37,7 +37,13 @@ def test_verified_supporter_signs_with_one_click_and_counts_at_once(client, post
 
     response = post(
         sign_url(petition),
-        {"first_name": "Alice", "last_name": "Kim", "country": "KR", "display": "full"},
+        {
+            "first_name": "Alice",
+            "last_name": "Kim",
+            "country": "KR",
+            "display": "full",
+            "sensitive_consent": "on",
+        },
     )
 
     assert response.status_code == 302
@@ -52,7 +58,15 @@ def test_verified_supporter_signs_with_one_click_and_counts_at_once(client, post
 
 def test_verified_supporter_sees_when_they_signed_and_can_withdraw(client, post, alice, petition):
     client.force_login(alice)
-    post(sign_url(petition), {"first_name": "Alice", "country": "KR", "display": "initials"})
+    post(
+        sign_url(petition),
+        {
+            "first_name": "Alice",
+            "country": "KR",
+            "display": "initials",
+            "sensitive_consent": "on",
+        },
+    )
     signed_on = Signature.objects.get().created_at
 
     page = client.get(petition.get_absolute_url())

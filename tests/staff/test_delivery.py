@@ -157,7 +157,7 @@ def test_summary_gives_the_total_and_counts_by_country(client, bob, signers, mak
     assert "Signatures 55" in summary
     assert "South Korea 53 96.4%" in summary
     assert "United Kingdom 2 3.6%" in summary
-    assert "Signed between 2026-11-01 and 2026-11-07" in summary
+    assert "Signed between 1 November 2026 and 7 November 2026" in summary
 
 
 def test_the_hash_on_the_last_page_is_the_sha256_of_the_listed_rows(

@@ -173,7 +173,7 @@ def test_impossible_dates_are_refused_with_a_message_and_nothing_logged(client, 
 
     assert response.status_code == 400
     assert (
-        "The start date (2026-11-05) is after the end date (2026-11-01), so no signature "
+        "The start date (5 Nov 2026) is after the end date (1 Nov 2026), so no signature "
         "could match." in response.content.decode()
     )
     assert not AuditEntry.objects.exists()
@@ -275,7 +275,7 @@ def test_command_refuses_people_who_may_not_export(mallory, signatures, tmp_path
 
 
 def test_command_refuses_impossible_dates(bob, signatures):
-    with pytest.raises(CommandError, match=r"The start date \(2026-11-05\) is after the end date"):
+    with pytest.raises(CommandError, match=r"The start date \(5 Nov 2026\) is after the end date"):
         call_command(
             "export_signatures",
             "free-them",
