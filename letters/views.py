@@ -15,6 +15,7 @@ from campaigns.models import Campaign
 from lib import ratelimit
 from lib.http import client_ip, hash_ip
 from lib.preview import frameable_by_this_site
+from lib.text import in_sentence
 
 from . import services
 from .forms import DeliveryForm, LetterForm
@@ -177,7 +178,7 @@ def action_detail(request, slug):
         messages.info(
             request,
             _("Your letter to %(official)s is already on its way, so it was not changed.")
-            % {"official": letter.target.display_name()},
+            % {"official": in_sentence(letter.target.display_name())},
         )
     first = (result.letters or result.unchanged)[0]
     return redirect(first)
