@@ -36,6 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.files import File
@@ -49,6 +50,7 @@ from django_countries import countries
 from accounts.services import record_audit
 from lib import jobs
 from lib.exports import neutralise
+from lib.i18n import time_zone_for
 from lib.pdf import render_template_pdf, static_font
 from lib.pdfstream import Font, FontSet, PdfStream
 from lib.tasks import after_commit
@@ -155,11 +157,16 @@ def joined_salutation(salutations: list[str], language: str, fallback: str) -> s
 
 def starts_with_salutation(text: str, language: str) -> bool:
     """True when a cover letter written by a manager opens with its own salutation
-    ("관계자 여러분께", "Dear Minister,"), so the pack does not print a second one."""
-    first = text.strip().split("\n", 1)[0].strip().rstrip(",")
+    ("관계자 여러분께", "장관님,", "Dear Minister,"), so the pack does not print a second:
+    a short first line ending as salutations end."""
+    first = text.strip().split("\n", 1)[0].strip()
+    if not first or len(first) > 60:
+        return False
+    if first.endswith((",", ":")):
+        return True
     if language == "ko":
-        return first.endswith("께") and len(first) <= 60
-    return first.lower().startswith(("dear ", "to ")) and len(first) <= 80
+        return first.endswith(("께", "님", "여러분"))
+    return first.lower().startswith("dear ")
 
 
 class NothingToDeliver(Exception):
@@ -473,7 +480,9 @@ def _front_matter(
                 line for line in settings.ORGANISATION_ADDRESS.splitlines() if line.strip()
             ],
             "organisation_email": settings.ORGANISATION_EMAIL,
-            "today": pack_date(timezone.localdate(), language),
+            "today": pack_date(
+                timezone.localdate(timezone=ZoneInfo(time_zone_for(language))), language
+            ),
             "total": f"{total:,}",
             "period": words["period"].format(first=first, last=last) if period[0] else "",
             "enclosed_list": words["enclosed_list"].format(pages=f"{list_pages:,}"),
