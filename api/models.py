@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 TOKEN_PREFIX = "sori_"
 
@@ -205,9 +206,9 @@ class WebhookDelivery(models.Model):
     """One event for one webhook, tried until it is delivered or 24 hours have passed."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        DELIVERED = "delivered", _("Delivered")
-        FAILED = "failed", _("Failed")
+        PENDING = "pending", pgettext_lazy("webhook delivery", "Waiting")
+        DELIVERED = "delivered", pgettext_lazy("webhook delivery", "Delivered")
+        FAILED = "failed", pgettext_lazy("webhook delivery", "Failed")
 
     webhook = models.ForeignKey(
         Webhook, verbose_name=_("webhook"), on_delete=models.CASCADE, related_name="deliveries"

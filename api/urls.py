@@ -1,7 +1,7 @@
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularJSONAPIView
 
-from . import helpers, pages, views
+from . import helpers, manage_views, pages, views
 
 
 class IdConverter:
@@ -20,7 +20,7 @@ register_converter(IdConverter, "id")
 
 app_name = "api"
 
-urlpatterns = [
+api_patterns = [
     path("", views.EntryPoint.as_view(), name="aep"),
     path("openapi.json", SpectacularJSONAPIView.as_view(urlconf=None), name="openapi"),
     path("people", helpers.PeopleView.as_view(), name="people"),
@@ -45,4 +45,28 @@ urlpatterns = [
     path("tags/<id:pk>", pages.TagDetail.as_view()),
     path("tags/<id:tag>/taggings", pages.TaggingList.as_view()),
     path("tags/<id:tag>/taggings/<id:pk>", pages.TaggingDetail.as_view()),
+]
+
+urlpatterns = [
+    path("api/v1/", include(api_patterns)),
+    path("manage/api/", manage_views.manage_index, name="manage_index"),
+    path("manage/api/tokens/new/", manage_views.token_create, name="manage_token_create"),
+    path(
+        "manage/api/tokens/<id:pk>/revoke/", manage_views.token_revoke, name="manage_token_revoke"
+    ),
+    path("manage/api/webhooks/new/", manage_views.webhook_create, name="manage_webhook_create"),
+    path("manage/api/webhooks/<id:pk>/", manage_views.webhook_detail, name="manage_webhook"),
+    path(
+        "manage/api/webhooks/<id:pk>/test/", manage_views.webhook_test, name="manage_webhook_test"
+    ),
+    path(
+        "manage/api/webhooks/<id:pk>/toggle/",
+        manage_views.webhook_toggle,
+        name="manage_webhook_toggle",
+    ),
+    path(
+        "manage/api/webhooks/<id:pk>/delete/",
+        manage_views.webhook_delete,
+        name="manage_webhook_delete",
+    ),
 ]

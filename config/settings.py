@@ -538,6 +538,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "petitions.tasks.clear_ip_hashes",
         "schedule": 24 * 3600.0,
     },
+    # Webhook deliveries whose retry is due (manage.py webhook retry).
+    "api-retry-webhooks": {"task": "api.tasks.retry_webhooks", "schedule": 60.0},
     # Stored sign forms whose task never ran (process_signature_requests).
     "petitions-process-signature-requests": {
         "task": "petitions.tasks.process_stale_signature_requests",

@@ -28,8 +28,9 @@ urlpatterns = [
         name="privacy",
     ),
     path("about/", TemplateView.as_view(template_name="about.html"), name="about"),
-    # petitions.urls serves /petitions/... and its manager pages under /manage/.
+    # The API (/api/v1/) and its manager pages (/manage/api/).
     path("", include("api.urls")),
+    # petitions.urls serves /petitions/... and its manager pages under /manage/.
     path("", include("petitions.urls")),
     path("", include("accounts.urls")),
     path("", include("campaigns.urls")),
