@@ -185,3 +185,9 @@ def test_the_pages_and_errors_speak_korean(signed_in, carol):
 
     assert "<h1>API 토큰과 웹훅</h1>" in page.content.decode()
     assert error.json() == {"error": "API 토큰이 올바르지 않습니다."}
+
+
+def test_the_manager_index_links_to_the_api_page(signed_in, bob, campaign):
+    page = signed_in(bob).get("/manage/")
+
+    assert b'<a href="/manage/api/">API tokens and webhooks</a>' in page.content
