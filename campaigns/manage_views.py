@@ -56,12 +56,23 @@ class Move:
     blockers: Sequence[str] = ()  # why it cannot be done now (the page says so)
     done: str = ""
     danger: bool = False
+    # The statuses it starts from; empty: any the transition map allows. "Publish" and
+    # "Open again" both move to open, so each names where it starts, or a draft and a
+    # closed petition would each be offered both.
+    sources: frozenset[str] = frozenset()
+
+
+def _is_allowed(move: Move, subject) -> bool:
+    """The subject's transition map allows the move from its current status, and the
+    move starts from that status."""
+    if move.sources and subject.status not in move.sources:
+        return False
+    return move.status in subject.TRANSITIONS.get(subject.status, set())
 
 
 def available_moves(moves: dict[str, Move], subject) -> dict[str, Move]:
-    """The moves the subject's transition map allows from its current status."""
-    allowed = subject.TRANSITIONS.get(subject.status, set())
-    return {name: move for name, move in moves.items() if move.status in allowed}
+    """The moves that can be made from the subject's current status."""
+    return {name: move for name, move in moves.items() if _is_allowed(move, subject)}
 
 
 def _languages_to_confirm(subject, move: Move) -> list[str]:
@@ -82,7 +93,7 @@ def confirm_move(request, *, subject, moves: dict[str, Move], name: str, back_ur
     move = moves.get(name)
     if move is None:
         raise Http404("No such change.")
-    allowed = move.status in subject.TRANSITIONS.get(subject.status, set())
+    allowed = _is_allowed(move, subject)
     missing = _languages_to_confirm(subject, move)
     without = PublishWithoutForm(
         request.POST if request.method == "POST" else None, subject=subject, languages=missing

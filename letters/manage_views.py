@@ -199,6 +199,7 @@ def _action_moves(action: LetterAction) -> dict[str, Move]:
         "publish": Move(
             name="publish",
             status=LetterAction.Status.OPEN,
+            sources=frozenset({LetterAction.Status.DRAFT}),
             button=_("Publish the letter action"),
             question=_("Publish “%(title)s”?") % {"title": title},
             effects=publish,
@@ -221,6 +222,7 @@ def _action_moves(action: LetterAction) -> dict[str, Move]:
         "reopen": Move(
             name="reopen",
             status=LetterAction.Status.OPEN,
+            sources=frozenset({LetterAction.Status.CLOSED}),
             button=_("Open the letter action again"),
             question=_("Open “%(title)s” again?") % {"title": title},
             effects=[_("Supporters can write again.")],

@@ -89,6 +89,7 @@ def _moves(petition: Petition) -> dict[str, Move]:
         "publish": Move(
             name="publish",
             status=Petition.Status.OPEN,
+            sources=frozenset({Petition.Status.DRAFT}),
             button=_("Publish the petition"),
             question=_("Publish “%(title)s”?") % {"title": title},
             effects=publish,
@@ -98,6 +99,7 @@ def _moves(petition: Petition) -> dict[str, Move]:
         "close": Move(
             name="close",
             status=Petition.Status.CLOSED,
+            sources=frozenset({Petition.Status.OPEN}),
             button=_("Close the petition"),
             question=_("Close “%(title)s”?") % {"title": title},
             effects=[
@@ -112,6 +114,7 @@ def _moves(petition: Petition) -> dict[str, Move]:
         "reopen": Move(
             name="reopen",
             status=Petition.Status.OPEN,
+            sources=frozenset({Petition.Status.CLOSED}),
             button=_("Open the petition again"),
             question=_("Open “%(title)s” again?") % {"title": title},
             effects=[
@@ -132,6 +135,21 @@ def _moves(petition: Petition) -> dict[str, Move]:
                 _("It takes no more signatures."),
             ],
             done=_("The petition is marked as delivered."),
+        ),
+        # Delivered -> closed undoes a "Mark as delivered" pressed by mistake; closing
+        # words ("It stops taking signatures now") would not describe it.
+        "undeliver": Move(
+            name="undeliver",
+            status=Petition.Status.CLOSED,
+            sources=frozenset({Petition.Status.DELIVERED}),
+            button=_("Mark as not delivered"),
+            question=_("Mark “%(title)s” as not delivered?") % {"title": title},
+            effects=[
+                _("Its page no longer says it was delivered; it stays closed."),
+                _("You can open it again or mark it as delivered later."),
+            ],
+            done=_("The petition is no longer marked as delivered."),
+            danger=True,
         ),
     }
 
