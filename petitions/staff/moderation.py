@@ -319,3 +319,27 @@ def trending(*, since: datetime, ip_threshold: int, domain_threshold: int) -> di
 
 def last_hour() -> datetime:
     return timezone.now() - timedelta(hours=1)
+
+
+def email_state(signature: Signature) -> str:
+    """What is known about a held signature's email address, in words for the queue.
+
+    Released, a held signature counts at once if its address was confirmed (or the
+    petition asks for no confirmation) and otherwise waits for its signer: staff need to
+    know which, and how it was confirmed. ``confirmed_at`` is stamped at signing for a
+    signer signed in with a verified address (the same instant as ``created_at``), and
+    later by the emailed link, or by signing in and signing again; only an account lets
+    the second happen. Signatures held by the form's defences were never mailed.
+    Expects ``petition`` and ``supporter`` selected with the signature.
+    """
+    if not signature.petition.requires_confirmation:
+        return _("Not required by this petition")
+    if signature.confirmed_at is None:
+        if signature.review_reason in Signature.ABUSE_REASONS:
+            return _("Not asked yet: no mail while held (sent on release)")
+        return _("Waiting for the emailed link")
+    if signature.confirmed_at == signature.created_at:
+        return _("Confirmed: signed in with a verified address")
+    if signature.supporter.user_id is None:
+        return _("Confirmed by the emailed link")
+    return _("Confirmed by the emailed link or by signing in")

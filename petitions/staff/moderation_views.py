@@ -34,6 +34,8 @@ def queue(request):
     if reason in Signature.ReviewReason.values and reason:
         held = held.filter(review_reason=reason)
     page = Paginator(held, 50).get_page(request.GET.get("page"))
+    for signature in page:
+        signature.email_state = moderation.email_state(signature)
     context = {
         "page": page,
         "petition": petition,
