@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from accounts.decorators import staff_required
 from accounts.services import record_audit
+from campaigns.models import Campaign
 from lib.exports import csv_response
 
 from .forms import PaymentFilterForm
@@ -36,9 +37,15 @@ def _filtered_payments(request) -> tuple[PaymentFilterForm, object]:
 @staff_required
 def manage_index(request):
     form, payments = _filtered_payments(request)
+    rows = list(payments.totals_by_month())
+    campaigns = Campaign.objects.in_bulk({row["donation__campaign"] for row in rows} - {None})
     totals = [
-        {**row, "display_net": format_money(row["net"], row["currency"])}
-        for row in payments.totals_by_month()
+        {
+            **row,
+            "campaign": campaigns.get(row["donation__campaign"]),
+            "display_net": format_money(row["net"], row["currency"]),
+        }
+        for row in rows
     ]
     monthly = [
         {**row, "display_total": format_money(row["total"], row["currency"])}

@@ -175,17 +175,21 @@ class PaymentQuerySet(models.QuerySet):
         return self.filter(donation__supporter=supporter)
 
     def totals_by_month(self) -> "PaymentQuerySet":
-        """Payments and net amounts (refunds taken off) per month, campaign and currency."""
+        """Payments and net amounts (refunds taken off) per month, campaign and currency.
+
+        Rows name the campaign by id (``donation__campaign``): its title is in two
+        languages, so the page looks the campaigns up and shows the reader's.
+        """
         return (
             self.annotate(month=TruncMonth("paid_at"))
-            .values("month", "donation__campaign__title", "currency")
+            .values("month", "donation__campaign", "currency")
             .annotate(
                 payments=models.Count("pk"),
                 gross=Sum("amount"),
                 refunded=Sum("amount_refunded"),
                 net=Sum(F("amount") - F("amount_refunded")),
             )
-            .order_by("-month", "donation__campaign__title", "currency")
+            .order_by("-month", "donation__campaign", "currency")
         )
 
 
