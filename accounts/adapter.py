@@ -1,6 +1,10 @@
 """How allauth treats Sori's accounts."""
 
+import time
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.authentication import get_authentication_records
 from allauth.core.internal.ratelimit import truncate_ip
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -41,3 +45,28 @@ class AccountAdapter(DefaultAccountAdapter):
         # address, sent to them and not stored, so the real one, not its hash.
         context = {"ip": super().get_client_ip(self.request), **(context or {})}
         super().send_notification_mail(template_prefix, user, context=context, email=email)
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """A sign-in within ``ACCOUNT_REAUTHENTICATION_TIMEOUT`` counts as confirming it's you.
+
+        allauth asks for the password before MFA is switched on or off, and counts only
+        its own "confirm it's you" step as recent: a manager whom the manager area sends
+        from signing in straight to the MFA set-up was asked for the password typed a
+        moment before. A sign-in (password, emailed code or MFA) in this session within
+        the window proves as much as that step would.
+        """
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        return not self._signed_in_recently()
+
+    def _signed_in_recently(self) -> bool:
+        request = self.request
+        if request is None or not request.user.is_authenticated:
+            return False
+        methods = account_settings.REAUTHENTICATION_METHODS
+        window = account_settings.REAUTHENTICATION_TIMEOUT
+        now = time.time()
+        return any(
+            record.get("method") in methods and now - record.get("at", 0) < window
+            for record in get_authentication_records(request, request.user)
+        )

@@ -35,12 +35,20 @@ def activity(request):
     return render(request, "accounts/activity.html", context)
 
 
+# Where someone sent to set up MFA was going; allauth's set-up pages know nothing of it,
+# so its last page (the recovery codes) offers the way back from the session.
+MFA_NEXT_SESSION_KEY = "sori_after_mfa"
+
+
 def mfa_required(request):
     next_url = request.GET.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = ""
     if request.user.is_authenticated and roles.has_mfa(request.user) and next_url:
+        request.session.pop(MFA_NEXT_SESSION_KEY, None)
         return redirect(next_url)
+    if request.user.is_authenticated and next_url:
+        request.session[MFA_NEXT_SESSION_KEY] = next_url
     return render(request, "accounts/mfa_required.html", {"next": next_url})
 
 
