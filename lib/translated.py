@@ -25,7 +25,7 @@ whole mechanism (README, "Content in two languages").
 from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 
 LANGUAGE_CODES: tuple[str, ...] = tuple(code for code, _name in settings.LANGUAGES)
@@ -86,7 +86,10 @@ class Text(str):
     @property
     def note(self) -> str:
         """The visible note for a fallback, in the reader's language; else empty."""
-        return str(FALLBACK_NOTES.get(self.wanted, "")) if self.is_fallback else ""
+        if not self.is_fallback:
+            return ""
+        with override(self.wanted):
+            return str(FALLBACK_NOTES.get(self.wanted, ""))
 
 
 def pick(values: dict[str, str], language: str | None = None) -> Text:

@@ -4,6 +4,7 @@ mallory tries what she must not (a manager, but of another campaign)."""
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.cache import cache
+from django.utils import translation
 
 from accounts import roles
 from lib import pagecache
@@ -16,6 +17,16 @@ def enable_mfa(user) -> str:
     secret = generate_totp_secret()
     TOTP.activate(user, secret)
     return secret
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language. A request leaves its language active in
+    the thread (LocaleMiddleware does not deactivate it), and translated content
+    (``petition.title``) is read in the active language."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
