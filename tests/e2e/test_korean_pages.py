@@ -46,6 +46,7 @@ def test_a_date_reads_in_each_language_and_korean_readers_see_korean_time(browse
     expect(page.locator(".petition-sign")).to_contain_text(
         "This petition opens for signatures on 2 December 2030, 06:05 UTC."
     )
+    page.wait_for_load_state("networkidle")
     english.close()
 
     korean, page, _fonts = _open(browser, live_server, "ko-KR")
@@ -53,6 +54,7 @@ def test_a_date_reads_in_each_language_and_korean_readers_see_korean_time(browse
     sign_box = page.locator(".petition-sign")
     expect(sign_box).to_contain_text("2030년 12월 2일 오후 3:05")
     assert "12/02/2030" not in sign_box.inner_text()
+    page.wait_for_load_state("networkidle")
     korean.close()
 
 

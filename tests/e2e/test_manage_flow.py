@@ -75,8 +75,9 @@ def test_manager_creates_previews_publishes_and_watches_a_petition(new_page, liv
     supporter.goto("/petitions/free-the-prisoners/?ref=kakao")
     supporter.get_by_label("First name").fill("Ji-woo")
     supporter.get_by_label("Last name").fill("Kim")
-    supporter.get_by_label("Email address").fill("jiwoo@example.org")
+    supporter.get_by_label("Email address", exact=True).fill("jiwoo@example.org")
     supporter.get_by_label("Country").select_option("KR")
+    supporter.get_by_label("I agree to the processing of my details").check()
     supporter.get_by_role("button", name="Sign the petition").click()
     expect(supporter.get_by_role("heading", level=1)).to_contain_text("Thank you")
 

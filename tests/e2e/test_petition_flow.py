@@ -32,7 +32,7 @@ def test_supporter_signs_confirms_from_the_dev_mailbox_and_sees_the_count_rise(
     expect(counter).to_have_text("2 signatures")
     page.get_by_label("First name").fill("Ji-woo")
     page.get_by_label("Last name").fill("Kim")
-    page.get_by_label("Email address").fill("jiwoo@example.org")
+    page.get_by_label("Email address", exact=True).fill("jiwoo@example.org")
     page.get_by_label("Country").select_option("KR")
     page.get_by_label("My full name").check()
     page.get_by_label("I agree to the processing of my details").check()
@@ -67,7 +67,7 @@ def test_without_javascript_the_form_still_works_and_the_signature_is_held(
 
     page.goto("/petitions/no-script/")
     page.get_by_label("First name").fill("Min-jun")
-    page.get_by_label("Email address").fill("minjun@example.org")
+    page.get_by_label("Email address", exact=True).fill("minjun@example.org")
     page.get_by_label("Country").select_option("DE")
     page.get_by_label("I agree to the processing of my details").check()
     page.get_by_role("button", name="Sign the petition").click()
