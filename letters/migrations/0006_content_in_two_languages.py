@@ -95,6 +95,23 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(move_into_english, move_back_from_english),
+        # Going back adds these columns again to rows that exist: they need a default
+        # until the English is copied back into them.
+        migrations.AlterField(
+            model_name="letteraction",
+            name="title",
+            field=models.CharField(default="", max_length=200, verbose_name="title"),
+        ),
+        migrations.AlterField(
+            model_name="letteraction",
+            name="summary",
+            field=models.CharField(
+                default="",
+                help_text="One or two sentences for lists and cards.",
+                max_length=300,
+                verbose_name="summary",
+            ),
+        ),
         migrations.RemoveField(model_name="letteraction", name="title"),
         migrations.RemoveField(model_name="letteraction", name="summary"),
         migrations.RemoveField(model_name="letteraction", name="intro"),

@@ -83,6 +83,18 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(move_into_english, move_back_from_english),
+        # Going back adds these columns again to rows that exist: they need a default
+        # until the English is copied back into them.
+        migrations.AlterField(
+            model_name="petition",
+            name="title",
+            field=models.CharField(default="", max_length=200, verbose_name="title"),
+        ),
+        migrations.AlterField(
+            model_name="petition",
+            name="summary",
+            field=models.CharField(default="", max_length=300, verbose_name="summary"),
+        ),
         migrations.RemoveField(model_name="petition", name="title"),
         migrations.RemoveField(model_name="petition", name="summary"),
         migrations.RemoveField(model_name="petition", name="body"),
