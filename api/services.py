@@ -52,8 +52,21 @@ def _text(value) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
 def read_person(body) -> PersonInput:
     """The person of a helper request, or HelperError."""
+    if _has_nul(body):
+        # No text field takes a NUL character (PostgreSQL refuses them outright).
+        raise HelperError("Text may not contain NUL characters.")
     person = body.get("person") if isinstance(body, dict) else None
     if not isinstance(person, dict):
         raise HelperError("Send the person as a hash under 'person'.")

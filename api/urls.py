@@ -1,4 +1,4 @@
-from django.urls import include, path, register_converter
+from django.urls import include, path, re_path, register_converter
 from drf_spectacular.views import SpectacularJSONAPIView
 
 from . import helpers, manage_views, pages, views
@@ -45,6 +45,8 @@ api_patterns = [
     path("tags/<id:pk>", pages.TagDetail.as_view()),
     path("tags/<id:tag>/taggings", pages.TaggingList.as_view()),
     path("tags/<id:tag>/taggings/<id:pk>", pages.TaggingDetail.as_view()),
+    # Anything else under /api/v1/ is a 404 in JSON, not the site's HTML page.
+    re_path(r"^.*$", views.not_found),
 ]
 
 urlpatterns = [

@@ -8,8 +8,9 @@ outreaches, donations, taggings) add one entry to the audit log per request.
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
@@ -232,6 +233,11 @@ class ItemView(ApiView):
         if self.collection.personal:
             self.audit(self.collection.kind, 1)
         return Response(self.collection.represent(row, links))
+
+
+@csrf_exempt
+def not_found(request, *args, **kwargs):
+    return JsonResponse({"error": "Not found."}, status=404)
 
 
 def visible(queryset, pk: int):
