@@ -322,7 +322,7 @@ def sign_up_person(*, body: dict, token: ApiToken, language: str) -> Supporter:
         source=token.source,
         language=person.language or language,
     )
-    remember(
-        Kind.PERSON, supporter.pk, identifiers=person.identifiers, origin=_origin(body), token=token
-    )
+    # OSDI puts a person's identifiers in the person hash; accept them beside it too.
+    identifiers = (*person.identifiers, *_identifiers(body))
+    remember(Kind.PERSON, supporter.pk, identifiers=identifiers, origin=_origin(body), token=token)
     return supporter
