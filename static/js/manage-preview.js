@@ -40,24 +40,33 @@
     frames[index] = fresh;
   }
 
+  // One language after the other, not at once: each preview saves the form in a
+  // transaction that is rolled back, and one editor need not hold two of them.
   function refresh() {
     timer = null;
     latest += 1;
     var number = latest;
+    var data = new FormData(form);
+    var chain = Promise.resolve();
     frames.forEach(function (frame, index) {
-      var url = frame.getAttribute("data-preview-url");
-      fetch(url, { method: "POST", body: new FormData(form), credentials: "same-origin" })
-        .then(function (response) {
-          return response.text();
-        })
-        .then(function (html) {
-          if (number === latest) {
-            show(index, html);
-          }
-        })
-        .catch(function () {
-          // Offline for a moment: the next keystroke tries again.
-        });
+      chain = chain.then(function () {
+        if (number !== latest) {
+          return null;
+        }
+        var url = frames[index].getAttribute("data-preview-url");
+        return fetch(url, { method: "POST", body: data, credentials: "same-origin" })
+          .then(function (response) {
+            return response.text();
+          })
+          .then(function (html) {
+            if (number === latest) {
+              show(index, html);
+            }
+          });
+      });
+    });
+    chain.catch(function () {
+      // Offline for a moment: the next keystroke tries again.
     });
   }
 

@@ -42,15 +42,27 @@ def test_manager_creates_previews_publishes_and_watches_a_petition(new_page, liv
     expect(page.get_by_role("heading", level=1)).to_have_text("Manage campaigns")
     page.get_by_role("link", name="New petition").click()
     expect(page.get_by_label("Campaign")).to_have_value(str(campaign.pk))
-    page.get_by_label("Title").fill("Free the prisoners of conscience")
+    page.get_by_label("Title (English)").fill("Free the prisoners of conscience")
     page.get_by_label("Address").fill("free-the-prisoners")
-    page.get_by_label("Summary").fill("Release everyone held for a peaceful opinion.")
-    page.get_by_label("Text").fill("We ask you to **act now**.")
-    # The preview follows the typing: the public page, in a sandboxed frame.
-    preview = page.frame_locator("iframe[name=preview-frame]")
+    page.get_by_label("Summary (English)").fill("Release everyone held for a peaceful opinion.")
+    page.get_by_label("Text (English)").fill("We ask you to **act now**.")
+    # The previews follow the typing: the public page in each language, in sandboxed
+    # frames; the Korean one says its text is not translated yet.
+    preview = page.frame_locator("iframe[name=preview-frame-en]")
+    korean = page.frame_locator("iframe[name=preview-frame-ko]")
 
     expect(preview.get_by_role("heading", level=1)).to_have_text("Free the prisoners of conscience")
     expect(preview.locator(".prose strong")).to_have_text("act now")
+    expect(korean.locator(".translation-note")).to_have_text(
+        "이 내용은 아직 한국어로 번역되지 않았습니다."
+    )
+    page.get_by_label("Title (Korean)").fill("양심수를 석방해 주십시오")
+    page.get_by_label("Summary (Korean)").fill(
+        "평화적인 의견 때문에 수감된 분들을 석방해 주십시오."
+    )
+    page.get_by_label("Text (Korean)").fill("지금 **조치해** 주십시오.")
+    expect(korean.get_by_role("heading", level=1)).to_have_text("양심수를 석방해 주십시오")
+    expect(korean.locator(".translation-note")).to_have_count(0)
     page.get_by_label("The Minister of Justice, Ministry of Example Affairs").check()
     page.get_by_label("Goal").fill("100")
     page.get_by_label("Milestones").fill("10 50")
@@ -85,7 +97,7 @@ def test_manager_creates_previews_publishes_and_watches_a_petition(new_page, liv
     counts = page.locator(".stat-grid").first
     expect(counts.locator("div", has_text="Counted on the page").locator("dd")).to_have_text("1")
     expect(counts.locator("div", has_text="Page views").locator("dd")).to_have_text("1")
-    expect(page.locator("#sources-heading + p + table")).to_contain_text("kakao")
+    expect(page.locator("#sources-heading ~ .table-scroll table")).to_contain_text("kakao")
 
     page.get_by_role("link", name="Export signatures (CSV) or build a delivery pack").click()
     with page.expect_download() as download_info:
