@@ -68,8 +68,11 @@ def page_of(
     forward = queryset.order_by(order_field, "pk")
     if after:
         moment, pk = decode_cursor(after)
-        keyset = Q(**{f"{order_field}__gt": moment}) | Q(**{order_field: moment, "pk__gt": pk})
-        return Page(list(forward.filter(keyset)[:per_page]), number, per_page, total)
+        # The range on the sort key alone (>=) is what lets the index seek; the OR then
+        # drops the rows of the same moment already shown.
+        keyset = Q(**{f"{order_field}__gt": moment}) | Q(pk__gt=pk)
+        rows = forward.filter(**{f"{order_field}__gte": moment}).filter(keyset)[:per_page]
+        return Page(list(rows), number, per_page, total)
     start = (number - 1) * per_page
     if start >= total:
         return Page([], number, per_page, total)

@@ -327,3 +327,27 @@ def test_json_is_accepted_too(staff_api):
 def test_unknown_ids_are_404(staff_api):
     assert staff_api.get("/api/v1/people/999999999999999999").status_code == 404
     assert staff_api.get("/api/v1/people/9999999999999999999999").status_code == 404
+
+
+def test_the_cursor_keeps_rows_of_the_same_moment_in_order(staff_api):
+    petition = PetitionFactory()
+    moment = datetime(2026, 2, 1, tzinfo=UTC)
+    rows = [SignatureFactory(petition=petition, created_at=moment) for _ in range(5)]
+    reconcile_counts()
+    page = staff_api.get(f"/api/v1/petitions/{petition.pk}/signatures?per_page=2").json()
+
+    seen = [m["identifiers"][0] for m in page["_embedded"]["osdi:signatures"]]
+    while "next" in page["_links"]:
+        page = staff_api.get(page["_links"]["next"]["href"]).json()
+        seen += [m["identifiers"][0] for m in page["_embedded"]["osdi:signatures"]]
+
+    assert seen == [f"sori:{row.pk}" for row in rows]
+
+
+def test_a_cursor_that_is_not_ours_is_400(staff_api):
+    petition = PetitionFactory()
+
+    response = staff_api.get(f"/api/v1/petitions/{petition.pk}/signatures?after=yesterday~1")
+
+    assert response.status_code == 400
+    assert response.json() == {"error": "The 'after' cursor is not one this API gave out."}
