@@ -271,6 +271,24 @@ class Job(models.Model):
     def is_working(self) -> bool:
         return self.status in self.WORKING
 
+    def start_run(self) -> bool:
+        """Move to running for a run of the job, counting it in ``attempts``; False when
+        the job has ended (done, failed, cancelled) and there is nothing to run.
+
+        A job found running was left so by a run that died (its worker was killed, or
+        the database went away under it): jobs are run by outbox messages, which are
+        handed to a second run only once the first is known to be dead
+        (``outbox.claims``) or its one-hour lease has ended. That run starts it again
+        from the beginning; its steps are idempotent (``lib.jobs``).
+        """
+        if self.status == self.Status.RUNNING:
+            self.set_status(self.Status.PENDING)
+        if self.status != self.Status.PENDING:
+            return False
+        self.attempts += 1
+        self.set_status(self.Status.RUNNING, fields=["attempts"])
+        return True
+
     def set_status(self, status: str, *, fields: list[str] | tuple[str, ...] = ()) -> None:
         check_transition(self.TRANSITIONS, self.status, status)
         self.status = status

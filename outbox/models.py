@@ -59,6 +59,11 @@ class Message(models.Model):
     started_at = models.DateTimeField(
         null=True, blank=True, help_text="When a worker claimed it (cleared if the run failed)."
     )
+    claimed_by = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The run holding the claim: Celery node, process id, thread (outbox.claims).",
+    )
     attempts = models.PositiveSmallIntegerField(default=0, help_text="Failed runs so far.")
     done_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)

@@ -94,7 +94,8 @@ def start_print_batch(*, target: Target, user, envelopes: bool = False) -> Print
 def build_print_batch(*, batch_id: int) -> None:
     """Make a batch's PDF, recording progress as it goes (runs in a worker).
 
-    Side effects: the batch moves to running, its ``progress`` rises after each chunk
+    Side effects: the batch moves to running (one left running by a run that died
+    starts again, ``Job.start_run``), its ``progress`` rises after each chunk
     (committed at once, for the progress bar), then the merged PDF is saved in
     private storage and the batch is done; on an error the batch fails and its
     letters are released for the next batch. When a letter of the batch is erased
@@ -102,9 +103,8 @@ def build_print_batch(*, batch_id: int) -> None:
     away and the build starts again from the letters left.
     """
     batch = PrintBatch.objects.select_related("target").get(pk=batch_id)
-    if batch.status != PrintBatch.Status.PENDING:
+    if not batch.start_run():
         return
-    batch.set_status(PrintBatch.Status.RUNNING)
     try:
         jobs.run_with_restarts(lambda: _build_batch_once(batch), what=f"print batch {batch.pk}")
     except Exception as error:

@@ -250,7 +250,8 @@ def start_delivery_pack(
 def build_delivery_pack(*, pack_id: int) -> None:
     """Make a pack's PDF and list (runs in a worker), reporting progress as it goes.
 
-    Side effects: the pack moves to running; ``progress`` rises every 2,000 signatures
+    Side effects: the pack moves to running (one left running by a run that died starts
+    again, ``Job.start_run``); ``progress`` rises every 2,000 signatures
     (committed at once, for the progress bar); the PDF and the manifest CSV are saved in
     private storage and the pack is done with its total, pages and SHA-256; on an error
     the pack fails with the error kept and nothing stored. When a signature of the
@@ -258,9 +259,8 @@ def build_delivery_pack(*, pack_id: int) -> None:
     ``lib.jobs``), what was made is thrown away and the build starts again.
     """
     pack = DeliveryPack.objects.select_related("petition__campaign").get(pk=pack_id)
-    if pack.status != DeliveryPack.Status.PENDING:
+    if not pack.start_run():
         return
-    pack.set_status(DeliveryPack.Status.RUNNING)
     try:
         jobs.run_with_restarts(lambda: _build_once(pack), what=f"delivery pack {pack.pk}")
     except Exception as error:
