@@ -153,6 +153,8 @@ class CollectionView(ApiView):
             return Response({"error": str(error)}, status=400)
 
     def _get(self, request, **kwargs):
+        if any("\x00" in value for value in request.query_params.values()):
+            raise BadRequest("Query parameters may not contain NUL characters.")
         per_page = number_param(request, "per_page", 25, maximum=settings.API_MAX_PAGESIZE)
         number = number_param(request, "page", 1)
         after = request.query_params.get("after", "")

@@ -4,7 +4,9 @@ operation) so that it runs in every `make test`."""
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
@@ -18,7 +20,24 @@ from tests.factories import (
     SignatureFactory,
 )
 
-app = get_wsgi_application()
+handler = get_wsgi_application()
+
+
+def app(environ, start_response):
+    """Django's WSGI handler, run as its test client runs it: the test's database
+    connection (and its transaction) stays open across requests."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        response = handler(environ, start_response)
+        body = b"".join(response)
+        response.close()
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+    return [body]
+
+
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
 
 CHECKS = [
