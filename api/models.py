@@ -165,10 +165,6 @@ class WebhookQuerySet(models.QuerySet):
     def active(self) -> "WebhookQuerySet":
         return self.filter(disabled_at__isnull=True)
 
-    def for_event(self, event: str) -> "WebhookQuerySet":
-        # JSON containment is not on SQLite; the list is short, so filter in Python.
-        return self.active().filter(pk__in=[h.pk for h in self.active() if event in h.events])
-
 
 class Webhook(models.Model):
     """A URL told about events, signed with its secret, acting as its owner."""
