@@ -68,14 +68,27 @@ DRAIN_FLAG_SECONDS = 30
 
 
 def wake_signer() -> None:
-    """Make sure a task is draining the stored sign forms (``sign_waiting_requests``)."""
+    """Make sure a task is draining the stored sign forms (``sign_waiting_requests``).
+
+    With the broker down the stored form waits for the sweep run by beat
+    (``process_stale_signature_requests``) or the next signature's drain: one line is
+    logged, not the traceback Django logs for a failing on-commit callback.
+    """
     try:
         queued = not cache.add(DRAIN_FLAG, 1, timeout=DRAIN_FLAG_SECONDS)
     except Exception:  # no shared cache: a drain too many is harmless, one too few is not
         logger.warning("Could not read the signing-drain flag; queueing a drain")
         queued = False
     if not queued:
-        task("petitions.tasks.sign_waiting_requests").delay()
+        try:
+            task("petitions.tasks.sign_waiting_requests").delay()
+        except Exception as error:  # the broker is down: the form waits, stored
+            _clear_drain_flag()  # so that the next signature tries again
+            logger.warning(
+                "Could not queue the signing drain (%s: %s); the sweep signs waiting forms",
+                type(error).__name__,
+                error,
+            )
 
 
 def sign_waiting_requests() -> int:
