@@ -13,7 +13,7 @@ PYTHON ?= $(shell for c in "$$(pyenv prefix 3.12 2>/dev/null)/bin/python3" pytho
 	"$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$p"; break; }; \
 	done)
 
-.PHONY: run test lint fmt worker bench setup messages migrate seed clean help
+.PHONY: run test lint fmt worker bench cluster-test setup messages migrate seed clean help
 
 help:
 	@echo "make run     set up and serve the demo site on http://127.0.0.1:$(PORT)"
@@ -21,7 +21,8 @@ help:
 	@echo "make lint    ruff check and format check, makemigrations --check, import contracts"
 	@echo "make fmt     format the code with ruff"
 	@echo "make worker  run a Celery worker with beat (needs REDIS_URL)"
-	@echo "make bench   run the benchmarks and print figures"
+	@echo "make bench   run the benchmarks and print figures (ARGS=faults, ARGS=soak: the long ones)"
+	@echo "make cluster-test  nginx, two nodes, a worker, PostgreSQL and Redis of its own, through faults"
 
 $(PY):
 	@if [ -z "$(PYTHON)" ]; then \
@@ -75,6 +76,11 @@ worker: setup
 
 bench: setup
 	$(PY) -m bench $(ARGS)
+
+# Starts everything itself in a temporary folder (needs nginx, redis-server and
+# PostgreSQL's server programs installed; none of the machine's servers is touched).
+cluster-test: setup
+	$(PY) -m bench.cluster_test $(ARGS)
 
 clean:
 	rm -rf $(VENV) var

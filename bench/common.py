@@ -92,8 +92,10 @@ def reset_database(env: dict[str, str]) -> None:
     manage(env, "migrate", "--noinput", "-v", "0")
 
 
-def manage(env: dict[str, str], *args: str, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run([PYTHON, str(ROOT / "manage.py"), *args], env=env, check=True, **kwargs)
+def manage(
+    env: dict[str, str], *args: str, check: bool = True, **kwargs
+) -> subprocess.CompletedProcess:
+    return subprocess.run([PYTHON, str(ROOT / "manage.py"), *args], env=env, check=check, **kwargs)
 
 
 def free_port() -> int:
