@@ -22,7 +22,7 @@ Not run by a plain ``make bench``: ``make bench ARGS=soak``. Options: --minutes=
 import time
 
 from . import common
-from .cluster import Cluster, rss_mb
+from .cluster import Cluster
 from .cluster_load import Load
 from .cluster_test import checks, collect, print_outcome
 
@@ -103,7 +103,7 @@ def main(argv: list[str]) -> None:
 
 
 def _memory(cluster: Cluster) -> dict[str, tuple[int, float]]:
-    return {part: (len(pids), rss_mb(pids)) for part, pids in cluster.groups().items()}
+    return {part: (len(pids), common.rss_mb(pids)) for part, pids in cluster.groups().items()}
 
 
 def _waiting(cluster: Cluster) -> int:

@@ -21,9 +21,7 @@ Used by ``python -m bench.cluster_test`` (``make cluster-test``) and
 ``make bench ARGS="faults"`` / ``ARGS="soak"``.
 """
 
-import asyncio
 import contextlib
-import email
 import grp
 import os
 import pwd
@@ -32,16 +30,15 @@ import signal
 import socket
 import subprocess
 import tempfile
-import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
-from aiosmtpd.controller import Controller
 
 from . import common
+from .mail_sink import MailSink
 
 SIGN_SLUG = "cluster-sign"
 PACK_SLUG = "cluster-pack"
@@ -119,69 +116,6 @@ def _need(program: str, package: str) -> str:
     if path is None or not Path(path).exists():
         raise SystemExit(f"The cluster test needs {program}: apt-get install {package}")
     return path
-
-
-class MailSink:
-    """An SMTP server that accepts every message and remembers who got what.
-
-    ``hold()`` stops it answering the end of a message (the moment a message counts
-    as accepted) until the block ends; a message whose sender went away meanwhile is
-    discarded, as a mail server does with a message whose acceptance it could not
-    report. The worker-kill phase uses it to kill the worker at a moment when no
-    message is between acceptance and the worker's record of it: no mail system can
-    close that window (RFC 1047), and a kill inside it sends that message twice.
-    """
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.messages: list[tuple[float, str, bool]] = []  # (time, recipient, confirmation)
-        self.discarded = 0
-        self._held = threading.Event()
-        self._lock = threading.Lock()
-        self._controller = Controller(self, hostname="127.0.0.1", port=port)
-
-    def start(self) -> None:
-        self._controller.start()
-
-    def stop(self) -> None:
-        self._controller.stop()
-
-    @contextlib.contextmanager
-    def hold(self):
-        self._held.set()
-        try:
-            yield
-        finally:
-            self._held.clear()
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        while self._held.is_set():
-            await asyncio.sleep(0.02)
-        if server.transport is None or server.transport.is_closing():
-            with self._lock:
-                self.discarded += 1
-            return "451 Sender went away"
-        confirmation = _is_confirmation(envelope.content)
-        now = time.monotonic()
-        with self._lock:
-            for recipient in envelope.rcpt_tos:
-                self.messages.append((now, recipient.lower(), confirmation))
-        return "250 Message accepted for delivery"
-
-    def received(self) -> list[tuple[float, str, bool]]:
-        with self._lock:
-            return list(self.messages)
-
-
-def _is_confirmation(content: bytes) -> bool:
-    """Whether a message carries a link to confirm a signature."""
-    message = email.message_from_bytes(content)
-    for part in message.walk():
-        if part.get_content_type() == "text/plain":
-            text = (part.get_payload(decode=True) or b"").decode("utf-8", "replace")
-            if "/petitions/confirm/" in text:
-                return True
-    return False
 
 
 @dataclass
@@ -517,10 +451,10 @@ class Cluster:
         parts: dict[str, list[int]] = {}
         for process in (*self.nodes, self.worker, self.nginx, self.redis):
             if process is not None and process.alive():
-                parts[process.name] = _family(process.popen.pid)
+                parts[process.name] = common.process_family(process.popen.pid)
         pid_file = self.pg_data / "postmaster.pid"
         if pid_file.exists():
-            parts["postgres"] = _family(int(pid_file.read_text().split()[0]))
+            parts["postgres"] = common.process_family(int(pid_file.read_text().split()[0]))
         return parts
 
     def tail(self, lines: int = 15) -> str:
@@ -541,31 +475,3 @@ def _redis_ready(port: int) -> bool:
             return sock.recv(64).startswith(b"+PONG")
     except OSError:
         return False
-
-
-def _family(root: int) -> list[int]:
-    """``root`` and all its descendants."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    family, queue = [], [root]
-    while queue:
-        pid = queue.pop()
-        family.append(pid)
-        queue.extend(children.get(pid, []))
-    return family
-
-
-def rss_mb(pids: list[int]) -> float:
-    """Resident memory of these processes together, in MB (VmRSS)."""
-    total = 0
-    for pid in pids:
-        with contextlib.suppress(OSError):
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-    return total / 1024

@@ -328,6 +328,34 @@ def workers_cpu_seconds(master_pid: int) -> float:
     return total / ticks
 
 
+def process_family(root: int) -> list[int]:
+    """``root`` and all its descendants."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    family, queue = [], [root]
+    while queue:
+        pid = queue.pop()
+        family.append(pid)
+        queue.extend(children.get(pid, []))
+    return family
+
+
+def rss_mb(pids: list[int]) -> float:
+    """Resident memory of these processes together, in MB (VmRSS)."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+    return total / 1024
+
+
 def peak_rss_mb(children: bool = False) -> float:
     """Peak resident memory of this process (or of its finished children), in MB."""
     who = resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF
