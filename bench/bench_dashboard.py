@@ -111,7 +111,7 @@ def median_ms(work):
     return statistics.median(times)
 
 def page():
-    response = client.get(f"/manage/petitions/{{petition.pk}}/")
+    response = client.get(f"/en/manage/petitions/{{petition.pk}}/")
     assert response.status_code == 200, response.status_code
 
 rows = Signature.objects.filter(petition=petition).count()

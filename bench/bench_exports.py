@@ -84,7 +84,7 @@ def main(argv: list[str]) -> None:
     query = "&".join(f"columns={c}" for c in COLUMNS.split(",")) + "&status=confirmed"
     info: dict = {}
     with common.gunicorn(env, workers=1, info=info) as base:
-        url = f"{base}/manage/petitions/{seeded['slug']}/export/signatures.csv?{query}"
+        url = f"{base}/en/manage/petitions/{seeded['slug']}/export/signatures.csv?{query}"
         request = urllib.request.Request(url, headers={"Cookie": f"sessionid={seeded['session']}"})
         digest, size = hashlib.sha256(), 0
         started = time.perf_counter()

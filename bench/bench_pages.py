@@ -9,7 +9,7 @@ import contextlib
 
 from . import common
 
-PETITION = "/petitions/free-the-prisoners-of-conscience/"
+PETITION = "/en/petitions/free-the-prisoners-of-conscience/"
 
 
 def main(argv: list[str]) -> None:
@@ -38,11 +38,11 @@ def main(argv: list[str]) -> None:
         # The shared copy for visitors without a session (lib/pagecache.py), a fresh
         # CSRF token punched in.
         ("home page", "sori", "/"),
-        ("campaign page", "sori", "/campaigns/reform-the-national-security-law/"),
+        ("campaign page", "sori", "/en/campaigns/reform-the-national-security-law/"),
         # A first-time visitor (no cookies): the shared copy, with a fresh CSRF token
         # punched in.
         ("petition page", "sori", PETITION),
-        ("count.json", "sori", f"{PETITION}count.json"),
+        ("count.json", "sori", f"{PETITION.removeprefix('/en')}count.json"),
         ("petition page, views not counted", "sori, no views", PETITION),
         ("petition page, no fast path", "sori, no fast path", PETITION),
     ]

@@ -93,7 +93,7 @@ def main(argv: list[str]) -> None:
     common.manage(env, "shell", "-c", SETUP, stdout=subprocess.DEVNULL)
     run = f"r{int(time.time())}"
     rounds = int(options.get("rounds", 4))
-    path = f"/petitions/{PETITION}/sign/"
+    path = f"/en/petitions/{PETITION}/sign/"
 
     # Both servers run side by side and wrk alternates between them in short rounds
     # (common.alternate): load from elsewhere on a shared machine falls on both alike.
@@ -108,7 +108,7 @@ def main(argv: list[str]) -> None:
         common.gunicorn(env, statuses=served, info=sori_info) as sori_base,
         worker,
     ):
-        token, cookie = _csrf(f"{sori_base}/petitions/{PETITION}/")
+        token, cookie = _csrf(f"{sori_base}/en/petitions/{PETITION}/")
         for base in (ref_base, sori_base):
             common.wrk(f"{base}/healthz", seconds=1)  # every worker booted before measuring
         targets = {

@@ -98,7 +98,7 @@ def _run(mode: str, samples: int) -> None:
     statuses: dict[str, dict[int, int]] = {kind: {} for kind in KINDS}
     timings: dict[str, list[float]] = {kind: [] for kind in KINDS}
     with common.gunicorn(env, workers=1) as base:
-        client = _Client(base, f"/petitions/{PETITION}/")
+        client = _Client(base, f"/en/petitions/{PETITION}/")
         random.seed(1)
         for number in range(WARMUP + samples):
             # A fresh random order each round: whatever a request leaves behind (a
@@ -134,7 +134,7 @@ def _run(mode: str, samples: int) -> None:
 
 
 def _request(kind: str, number: int, run: str) -> tuple[str, dict]:
-    sign = f"/petitions/{PETITION}/sign/"
+    sign = f"/en/petitions/{PETITION}/sign/"
     form = {
         "first_name": "Bench",
         "last_name": "Mark",
@@ -147,8 +147,8 @@ def _request(kind: str, number: int, run: str) -> tuple[str, dict]:
     if kind == "sign repeat":
         return sign, {**form, "email": f"signed{number}@bench.example"}
     if kind == "my-data known":
-        return "/my-data/", {"email": f"signed{number}@bench.example"}
-    return "/my-data/", {"email": f"unknown-{run}-{number}@bench.example"}
+        return "/en/my-data/", {"email": f"signed{number}@bench.example"}
+    return "/en/my-data/", {"email": f"unknown-{run}-{number}@bench.example"}
 
 
 class _Client:

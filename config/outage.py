@@ -15,7 +15,6 @@ with a session gets the 503 page: never another's copy.
 """
 
 import logging
-import re
 import threading
 import time
 
@@ -36,7 +35,6 @@ RETRY_AFTER_SECONDS = 30
 # One log line per this many seconds, however many requests fail meanwhile.
 LOG_INTERVAL_SECONDS = 60
 OUTAGE_ERRORS = (OperationalError, InterfaceError)
-PETITION_PATH = re.compile(r"^/petitions/(?P<slug>[-a-zA-Z0-9_]+)/(?P<json>count\.json)?$")
 
 # Posted fields never shown back: the CSRF token (a fresh one is issued), secrets, and
 # the sign form's robot checks (the honeypot and the solved challenge).
@@ -137,9 +135,8 @@ def stale_response(request: HttpRequest) -> HttpResponse | None:
     if request.method != "GET":
         return None
     try:
-        match = PETITION_PATH.match(request.path_info)
-        if match:
-            return petition_pages.stale(request, match["slug"], count_json=bool(match["json"]))
+        if where := petition_pages.petition_path(request.path_info):
+            return petition_pages.stale(request, where)
         return pagecache.stale(request, get_language())
     except Exception:  # the cache may be down too: the 503 page, never a 500
         logger.warning("No stale copy of %s could be read", request.path, exc_info=True)

@@ -116,7 +116,10 @@ TEMPLATES = [
                 "config.context_processors.site",
             ],
             # lib is not an app: its template filters are registered by name.
-            "libraries": {"korean": "lib.templatetags.korean"},
+            "libraries": {
+                "korean": "lib.templatetags.korean",
+                "languages": "lib.templatetags.languages",
+            },
         },
     },
 ]

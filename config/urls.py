@@ -1,8 +1,12 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
+
+from donations import urls as donations_urls
+from petitions import urls as petitions_urls
 
 from . import views
 
@@ -10,6 +14,7 @@ handler403 = "config.views.permission_denied"
 handler404 = "config.views.page_not_found"
 handler500 = "config.views.server_error"
 
+# Addresses without a language: machines, accounts, and data other sites read.
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
@@ -18,6 +23,16 @@ urlpatterns = [
     path("dev/mail/", views.dev_mailbox, name="dev_mailbox"),
     path("dev/mail/<str:name>/", views.dev_mail_detail, name="dev_mail_detail"),
     path("dev/mail/<str:name>/<int:index>/", views.dev_mail_attachment, name="dev_mail_attachment"),
+    # The API (/api/v1/) and its manager pages (/manage/api/): one address for machines.
+    path("", include("api.urls")),
+    *petitions_urls.neutral_urlpatterns,
+    *donations_urls.neutral_urlpatterns,
+]
+
+# Pages carry their language in the address (/en/..., /ko/...), so a shared Korean link
+# stays Korean. An address without one (links in old mail, old bookmarks) is redirected
+# by LocaleMiddleware to the visitor's language (cookie, then Accept-Language).
+urlpatterns += i18n_patterns(
     path(
         "privacy/",
         TemplateView.as_view(
@@ -28,15 +43,13 @@ urlpatterns = [
         name="privacy",
     ),
     path("about/", TemplateView.as_view(template_name="about.html"), name="about"),
-    # The API (/api/v1/) and its manager pages (/manage/api/).
-    path("", include("api.urls")),
     # petitions.urls serves /petitions/... and its manager pages under /manage/.
     path("", include("petitions.urls")),
     path("", include("accounts.urls")),
     path("", include("campaigns.urls")),
     path("", include("donations.urls")),
     path("", include("letters.urls")),
-]
+)
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

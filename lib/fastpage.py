@@ -91,7 +91,8 @@ def personal_copy(request: HttpRequest, fill: Callable[[str], str], language: st
         )
     # The headers are new on this response: set, not patched.
     response.headers["Cache-Control"] = "private, no-cache"
-    response.headers["Vary"] = "Cookie, Accept-Language"
+    # The language is in the address (i18n_patterns), so only the cookie varies it.
+    response.headers["Vary"] = "Cookie"
     response.headers["Content-Language"] = language
     return secure(response)
 

@@ -232,7 +232,7 @@ class PageCacheMiddleware:
 
     def __call__(self, request: HttpRequest):
         if request.path in _paths and cacheable(request):
-            language = translation.get_language_from_request(request)
+            language = translation.get_language_from_request(request, check_path=True)
             html = lookup(request, language)
             if html is not None:
                 return self._respond(request, html, language)

@@ -16,13 +16,18 @@ public_urlpatterns = [
     path("<slug:slug>/", views.petition_detail, name="detail"),
     path("<slug:slug>/sign/", views.sign, name="sign"),
     path("<slug:slug>/thanks/", views.thanks, name="thanks"),
-    path("<slug:slug>/count.json", views.count_json, name="count"),
     path("<slug:slug>/counter/", views.counter_fragment, name="counter"),
     path("<slug:slug>/withdraw/", views.withdraw_own, name="withdraw_own"),
 ]
 
 urlpatterns = [
     path("petitions/", include(public_urlpatterns)),
+]
+
+# Data for other sites, the same in every language: served at one address with no
+# language prefix (config/urls.py puts these outside i18n_patterns).
+neutral_urlpatterns = [
+    path("petitions/<slug:slug>/count.json", views.count_json, name="petition_count"),
 ]
 
 # Staff moderation and exports (issue 5, staff part): /manage/moderation/... for staff,

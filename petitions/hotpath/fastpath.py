@@ -20,18 +20,13 @@ and ``count.json`` answers at 0.76-0.87x (``make bench pages``; docs/architectur
 "The fast path").
 """
 
-import re
-
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils import translation
 
 from lib.fastpage import personal_copy, secure
 
 from . import page_cache, page_views
 from .page_cache import clean_ref
-
-PATH = re.compile(r"^/petitions/(?P<slug>[-a-zA-Z0-9_]+)/(?P<json>count\.json)?$")
 
 
 class PetitionFastPathMiddleware:
@@ -40,12 +35,12 @@ class PetitionFastPathMiddleware:
 
     def __call__(self, request: HttpRequest):
         if request.method == "GET" and settings.PETITIONS_PAGE_CACHE_SECONDS > 0:
-            match = PATH.match(request.path_info)
-            if match and self._anonymous(request):
-                if match["json"]:
-                    response = self._count_json(match["slug"])
+            where = page_cache.petition_path(request.path_info)
+            if where and self._anonymous(request):
+                if where.count_json:
+                    response = self._count_json(where.slug)
                 else:
-                    response = self._page(request, match["slug"])
+                    response = self._page(request, where.slug, where.language)
                 if response is not None:
                     return response
         return self.get_response(request)
@@ -54,8 +49,7 @@ class PetitionFastPathMiddleware:
     def _anonymous(request: HttpRequest) -> bool:
         return page_cache.cacheable(request) and set(request.GET) <= {"ref"}
 
-    def _page(self, request: HttpRequest, slug: str) -> HttpResponse | None:
-        language = translation.get_language_from_request(request)
+    def _page(self, request: HttpRequest, slug: str, language: str) -> HttpResponse | None:
         html = page_cache.get(slug, language)
         if html is None:
             return None

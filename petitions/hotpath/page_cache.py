@@ -26,6 +26,7 @@ unreachable; an edit drops it with the fresh copy.
 """
 
 import copy
+import dataclasses
 import functools
 import json
 import pickle
@@ -37,7 +38,6 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.csrf import get_token
-from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.crypto import salted_hmac
 
@@ -154,12 +154,36 @@ def stale_copy(key: str):
     return age, value
 
 
-def stale(request: HttpRequest, slug: str, *, count_json: bool = False) -> HttpResponse | None:
-    """The stale page (or count.json) of petition ``slug`` for an anonymous GET, or None."""
+_PAGE_PATH = re.compile(r"^/(?P<language>[^/]+)/petitions/(?P<slug>[-a-zA-Z0-9_]+)/$")
+_COUNT_PATH = re.compile(r"^/petitions/(?P<slug>[-a-zA-Z0-9_]+)/count\.json$")
+
+
+@dataclasses.dataclass(frozen=True)
+class PetitionPath:
+    """What a request path names: a petition's page in a language, or its count.json."""
+
+    slug: str
+    count_json: bool
+    language: str = ""
+
+
+def petition_path(path: str) -> PetitionPath | None:
+    """The petition page (``/<language>/petitions/<slug>/``) or count.json
+    (``/petitions/<slug>/count.json``, the same in every language) that ``path`` names."""
+    if match := _COUNT_PATH.match(path):
+        return PetitionPath(match["slug"], count_json=True)
+    match = _PAGE_PATH.match(path)
+    if match and match["language"] in dict(settings.LANGUAGES):
+        return PetitionPath(match["slug"], count_json=False, language=match["language"])
+    return None
+
+
+def stale(request: HttpRequest, where: PetitionPath) -> HttpResponse | None:
+    """The stale page (or count.json) ``where`` names, for an anonymous GET, or None."""
     if request.method != "GET" or not cacheable(request) or set(request.GET) - {"ref"}:
         return None
-    if count_json:
-        found = stale_copy(counter_key(slug))
+    if where.count_json:
+        found = stale_copy(counter_key(where.slug))
         if found is None:
             return None
         age, counter = found
@@ -167,8 +191,7 @@ def stale(request: HttpRequest, slug: str, *, count_json: bool = False) -> HttpR
         response.headers["Age"] = str(int(age))
         response.headers["Warning"] = '110 - "Response is stale"'
         return response
-    language = getattr(request, "LANGUAGE_CODE", None) or translation.get_language()
-    found = stale_copy(_key(slug, language))
+    found = stale_copy(_key(where.slug, where.language))
     if found is None:
         return None
     age, html = found
