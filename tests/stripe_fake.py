@@ -142,7 +142,7 @@ def post_event(client, payload: dict | str, **signing):
     """POST a webhook as Stripe does: the raw JSON body with its Stripe-Signature."""
     body = payload if isinstance(payload, str) else json.dumps(payload)
     return client.post(
-        reverse("donations:stripe_webhook"),
+        reverse("stripe_webhook"),
         data=body,
         content_type="application/json",
         HTTP_STRIPE_SIGNATURE=sign(body, **signing),

@@ -22,7 +22,7 @@ def test_asking_for_my_data_mails_a_link_to_a_known_address(
     assert response.status_code == 200
     assert "If we hold anything for that address" in response.content.decode()
     assert [m.to for m in mail.outbox] == [["ji@example.org"]]
-    assert "/my-data/" in mail.outbox[0].body
+    assert "/en/my-data/" in mail.outbox[0].body
 
 
 def test_asking_for_an_unknown_address_looks_the_same_and_sends_nothing(
@@ -188,4 +188,4 @@ def test_activity_page_offers_my_data_to_a_linked_supporter(client, alice):
     page = client.get(reverse("accounts:activity")).content.decode()
 
     assert "My activity" in page
-    assert "/my-data/" in page
+    assert "/en/my-data/" in page

@@ -13,33 +13,33 @@ def staff_without_mfa(db):
 
 
 def test_manage_sends_anonymous_people_to_sign_in(client, db):
-    response = client.get("/manage/")
+    response = client.get("/en/manage/")
 
     assert response.status_code == 302
-    assert response.url == f"{reverse('account_login')}?next=/manage/"
+    assert response.url == f"{reverse('account_login')}?next=/en/manage/"
 
 
 def test_manage_refuses_a_supporter(client, alice):
     client.force_login(alice)
 
-    assert client.get("/manage/").status_code == 403
+    assert client.get("/en/manage/").status_code == 403
 
 
 def test_manage_leads_staff_without_mfa_to_set_it_up(client, staff_without_mfa):
     client.force_login(staff_without_mfa)
 
-    response = client.get("/manage/")
+    response = client.get("/en/manage/")
 
     assert response.status_code == 302
-    assert response.url == f"{reverse('accounts:mfa_required')}?next=%2Fmanage%2F"
+    assert response.url == f"{reverse('accounts:mfa_required')}?next=%2Fen%2Fmanage%2F"
 
 
 def test_manager_sees_only_their_campaigns(client, campaign, mallory):
     client.force_login(mallory)
 
-    page = client.get("/manage/").content.decode()
+    page = client.get("/en/manage/").content.decode()
 
-    assert "/campaigns/mallorys-campaign/" in page
+    assert "/en/campaigns/mallorys-campaign/" in page
     assert "Reform the NSL" not in page
     assert page.count('<th scope="row">') == 1
 
@@ -47,7 +47,7 @@ def test_manager_sees_only_their_campaigns(client, campaign, mallory):
 def test_staff_see_every_campaign(client, campaign, mallory, carol):
     client.force_login(carol)
 
-    page = client.get("/manage/").content.decode()
+    page = client.get("/en/manage/").content.decode()
 
     assert "Reform the NSL" in page
     assert page.count('<th scope="row">') == 2
@@ -89,10 +89,10 @@ def test_admin_refuses_a_manager(client, bob):
 def test_mfa_required_page_returns_to_next_once_mfa_is_on(client, carol):
     client.force_login(carol)
 
-    response = client.get(reverse("accounts:mfa_required"), {"next": "/manage/"})
+    response = client.get(reverse("accounts:mfa_required"), {"next": "/en/manage/"})
 
     assert response.status_code == 302
-    assert response.url == "/manage/"
+    assert response.url == "/en/manage/"
 
 
 def test_mfa_required_page_ignores_an_offsite_next(client, staff_without_mfa):

@@ -56,7 +56,7 @@ def test_home_lists_live_campaigns_only(client, db):
     CampaignFactory(title="Live one")
     CampaignFactory(title="Draft one", status=Campaign.Status.DRAFT)
 
-    page = client.get("/").content.decode()
+    page = client.get("/en/").content.decode()
 
     assert "Live one" in page
     assert "Draft one" not in page
@@ -78,7 +78,7 @@ def test_campaign_page_shows_the_story_and_who_decides(client, db):
 
 
 def test_unknown_campaign_slug_is_the_404_page(client, db):
-    response = client.get("/campaigns/no-such-campaign/")
+    response = client.get("/en/campaigns/no-such-campaign/")
 
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from config import outage
 from petitions.models import Signature
@@ -61,7 +62,7 @@ def open_petition(campaign):
 def csrf_client(**headers) -> tuple[Client, str]:
     """A browser that has loaded a page: it holds the CSRF cookie and a token."""
     client = Client(enforce_csrf_checks=True, headers=headers)
-    page = client.get("/petitions/free-them/").content.decode()
+    page = client.get("/en/petitions/free-them/").content.decode()
     return client, re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
 
 
@@ -117,7 +118,7 @@ def test_sign_during_outage_answers_503_keeping_the_typed_form_and_retry_succeed
     again = client.post(url, {name: html.unescape(value) for name, value in fields.items()})
 
     assert again.status_code == 302
-    assert again["Location"] == "/petitions/free-them/thanks/"
+    assert again["Location"] == "/en/petitions/free-them/thanks/"
     signature = Signature.objects.get()  # tasks run inline: the stored form is signed
     assert signature.first_name == 'Ji-woo <b>"Kim"</b>'
     assert signature.comment == "Free them <script>alert(1)</script>\nnow & forever"
@@ -126,11 +127,11 @@ def test_sign_during_outage_answers_503_keeping_the_typed_form_and_retry_succeed
 @pytest.mark.django_db(transaction=True)
 def test_the_outage_page_is_korean_for_korean_readers(open_petition):
     client, token = csrf_client(accept_language="ko-KR,ko;q=0.9")
+    with translation.override("ko"):
+        url = reverse("petitions:sign", args=[open_petition.slug])
 
     with database_unreachable():
-        response = client.post(
-            reverse("petitions:sign", args=[open_petition.slug]), signed_form(token)
-        )
+        response = client.post(url, signed_form(token))
 
     page = response.content.decode()
     assert response.status_code == 503
@@ -169,11 +170,11 @@ def test_an_outage_is_logged_once_per_interval_not_per_request(open_petition, ca
     assert (
         outage_records[0]
         .getMessage()
-        .endswith("at GET /petitions/; answering 503 (0 more since the last report)")
+        .endswith("at GET /en/petitions/; answering 503 (0 more since the last report)")
     )
 
 
 def test_other_errors_are_not_taken_for_an_outage(rf):
     middleware = outage.DatabaseOutageMiddleware(lambda request: None)
 
-    assert middleware.process_exception(rf.get("/"), ValueError("not the database")) is None
+    assert middleware.process_exception(rf.get("/en/"), ValueError("not the database")) is None

@@ -83,7 +83,7 @@ def test_middleware_activates_the_language_time_zone_for_the_request_only():
         return HttpResponse()
 
     middleware = i18n.LanguageTimeZoneMiddleware(view)
-    request = RequestFactory().get("/")
+    request = RequestFactory().get("/en/")
 
     with translation.override("ko"):
         middleware(request)

@@ -11,13 +11,20 @@ def test_the_language_switch_turns_the_site_korean(client, db):
 
 
 def test_english_is_the_default(client, db):
-    page = client.get("/").content.decode()
+    page = client.get("/en/").content.decode()
 
     assert '<html lang="en">' in page
     assert "Raise your voice for human rights in Korea" in page
 
 
-def test_accept_language_picks_korean(client, db):
-    page = client.get("/", headers={"accept-language": "ko-KR,ko;q=0.9"}).content.decode()
+def test_an_address_without_a_language_goes_to_the_readers_language(client, db):
+    response = client.get("/", headers={"accept-language": "ko-KR,ko;q=0.9"}, follow=True)
 
-    assert "캠페인" in page
+    assert response.redirect_chain == [("/ko/", 302)]
+    assert "캠페인" in response.content.decode()
+
+
+def test_a_korean_address_stays_korean_whatever_the_browser_prefers(client, db):
+    page = client.get("/ko/", headers={"accept-language": "en"}).content.decode()
+
+    assert '<html lang="ko">' in page

@@ -210,7 +210,7 @@ def test_check_deploy_is_clean_with_production_values(tmp_path):
 
 
 def test_csp_header_is_strict(client, db):
-    response = client.get("/")
+    response = client.get("/en/")
 
     policy = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy

@@ -70,13 +70,13 @@ def rename_without_signals(petition: Petition, campaign: Campaign) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_stale_petition_page_is_served_during_an_outage(open_petition):
-    first = Client().get("/petitions/free-them/")
+    first = Client().get("/en/petitions/free-them/")
     assert first.status_code == 200
     key = petition_page_key("free-them")
     expire_fresh(key)
 
     with database_unreachable():
-        response = Client().get("/petitions/free-them/")
+        response = Client().get("/en/petitions/free-them/")
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -92,13 +92,13 @@ def test_stale_petition_page_is_served_during_an_outage(open_petition):
 
 @pytest.mark.django_db(transaction=True)
 def test_stale_campaign_and_home_pages_are_served_during_an_outage(open_petition, campaign):
-    for path in ("/campaigns/reform-the-nsl/", "/"):
+    for path in ("/en/campaigns/reform-the-nsl/", "/en/"):
         assert Client().get(path).status_code == 200
         expire_fresh(campaign_page_key(path))
 
     with database_unreachable():
-        campaign_page = Client().get("/campaigns/reform-the-nsl/")
-        home = Client().get("/")
+        campaign_page = Client().get("/en/campaigns/reform-the-nsl/")
+        home = Client().get("/en/")
 
     for response in (campaign_page, home):
         page = response.content.decode()
@@ -112,14 +112,14 @@ def test_stale_campaign_and_home_pages_are_served_during_an_outage(open_petition
 
 @pytest.mark.django_db(transaction=True)
 def test_stale_copy_is_not_served_while_the_database_answers(open_petition, campaign):
-    Client().get("/petitions/free-them/")
-    Client().get("/campaigns/reform-the-nsl/")
+    Client().get("/en/petitions/free-them/")
+    Client().get("/en/campaigns/reform-the-nsl/")
     expire_fresh(petition_page_key("free-them"))
-    expire_fresh(campaign_page_key("/campaigns/reform-the-nsl/"))
+    expire_fresh(campaign_page_key("/en/campaigns/reform-the-nsl/"))
     rename_without_signals(open_petition, campaign)
 
-    petition_page = Client().get("/petitions/free-them/")
-    campaign_page = Client().get("/campaigns/reform-the-nsl/")
+    petition_page = Client().get("/en/petitions/free-them/")
+    campaign_page = Client().get("/en/campaigns/reform-the-nsl/")
 
     assert "Renamed meanwhile" in petition_page.content.decode()
     assert "Renamed meanwhile" in campaign_page.content.decode()
@@ -141,15 +141,15 @@ def test_stale_count_json_is_served_during_an_outage(open_petition):
 
 @pytest.mark.django_db(transaction=True)
 def test_stale_copies_past_their_age_answer_503(open_petition, campaign):
-    Client().get("/petitions/free-them/")
-    Client().get("/campaigns/reform-the-nsl/")
-    for key in (petition_page_key("free-them"), campaign_page_key("/campaigns/reform-the-nsl/")):
+    Client().get("/en/petitions/free-them/")
+    Client().get("/en/campaigns/reform-the-nsl/")
+    for key in (petition_page_key("free-them"), campaign_page_key("/en/campaigns/reform-the-nsl/")):
         expire_fresh(key)
         age_stale(key, settings.PAGES_STALE_SECONDS + 1)
 
     with database_unreachable():
-        petition_page = Client().get("/petitions/free-them/")
-        campaign_page = Client().get("/campaigns/reform-the-nsl/")
+        petition_page = Client().get("/en/petitions/free-them/")
+        campaign_page = Client().get("/en/campaigns/reform-the-nsl/")
 
     assert petition_page.status_code == 503
     assert campaign_page.status_code == 503
@@ -158,13 +158,13 @@ def test_stale_copies_past_their_age_answer_503(open_petition, campaign):
 
 @pytest.mark.django_db(transaction=True)
 def test_stale_copy_within_its_age_is_served_with_that_age(open_petition):
-    Client().get("/petitions/free-them/")
+    Client().get("/en/petitions/free-them/")
     key = petition_page_key("free-them")
     expire_fresh(key)
     age_stale(key, settings.PAGES_STALE_SECONDS - 5)
 
     with database_unreachable():
-        response = Client().get("/petitions/free-them/")
+        response = Client().get("/en/petitions/free-them/")
 
     assert response.status_code == 200
     almost = settings.PAGES_STALE_SECONDS - 5
@@ -173,15 +173,15 @@ def test_stale_copy_within_its_age_is_served_with_that_age(open_petition):
 
 @pytest.mark.django_db(transaction=True)
 def test_signed_in_people_get_503_not_the_stale_copy(open_petition, alice):
-    Client().get("/petitions/free-them/")
-    Client().get("/campaigns/reform-the-nsl/")
+    Client().get("/en/petitions/free-them/")
+    Client().get("/en/campaigns/reform-the-nsl/")
     expire_fresh(petition_page_key("free-them"))
     signed_in = Client()
     signed_in.force_login(alice)
 
     with database_unreachable():
-        petition_page = signed_in.get("/petitions/free-them/")
-        campaign_page = signed_in.get("/campaigns/reform-the-nsl/")
+        petition_page = signed_in.get("/en/petitions/free-them/")
+        campaign_page = signed_in.get("/en/campaigns/reform-the-nsl/")
 
     assert petition_page.status_code == 503
     assert campaign_page.status_code == 503
@@ -190,7 +190,7 @@ def test_signed_in_people_get_503_not_the_stale_copy(open_petition, alice):
 
 @pytest.mark.django_db(transaction=True)
 def test_an_edit_drops_the_stale_petition_copy(open_petition):
-    Client().get("/petitions/free-them/")
+    Client().get("/en/petitions/free-them/")
     key = petition_page_key("free-them")
     assert cache.get(key + ":stale") is not None
     open_petition.title = "Edited"
@@ -198,7 +198,7 @@ def test_an_edit_drops_the_stale_petition_copy(open_petition):
     page_cache.clear_local()
 
     with database_unreachable():
-        response = Client().get("/petitions/free-them/")
+        response = Client().get("/en/petitions/free-them/")
 
     assert cache.get(key + ":stale") is None
     assert response.status_code == 503
@@ -207,11 +207,11 @@ def test_an_edit_drops_the_stale_petition_copy(open_petition):
 @pytest.mark.django_db(transaction=True)
 def test_no_stale_copies_when_switched_off(open_petition, settings):
     settings.PAGES_STALE_SECONDS = 0
-    Client().get("/petitions/free-them/")
+    Client().get("/en/petitions/free-them/")
     expire_fresh(petition_page_key("free-them"))
 
     with database_unreachable():
-        response = Client().get("/petitions/free-them/")
+        response = Client().get("/en/petitions/free-them/")
 
     assert cache.get(petition_page_key("free-them") + ":stale") is None
     assert response.status_code == 503

@@ -45,8 +45,8 @@ def test_my_activity_lists_gifts_with_receipts_and_a_cancel_link(client, alice, 
     html = response.content.decode()
     [section] = [s for s in response.context["sections"] if s.title == "Donations"]
     assert [d.status for d in section.context["donations"]] == ["paid", "active"]
-    assert 'href="/donate/receipts/SORI-2026-00001.pdf"' in html
-    assert 'href="/donate/receipts/SORI-2026-00003.pdf"' in html
+    assert 'href="/en/donate/receipts/SORI-2026-00001.pdf"' in html
+    assert 'href="/en/donate/receipts/SORI-2026-00003.pdf"' in html
     assert f'href="{cancel_url(alices_monthly)}"' in html
 
 
@@ -64,7 +64,7 @@ def test_my_data_page_links_receipts_and_cancelling_with_its_token(client, alice
     html = client.get(reverse("accounts:data", args=[token])).content.decode()
 
     query = urlencode({"token": token})
-    assert f'href="/donate/receipts/SORI-2026-00003.pdf?{query}"' in html
+    assert f'href="/en/donate/receipts/SORI-2026-00003.pdf?{query}"' in html
     assert f'href="{cancel_url(alices_monthly)}?{query}"' in html
 
 

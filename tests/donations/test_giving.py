@@ -7,7 +7,7 @@ from accounts.models import ConsentRecord, Supporter
 from donations.models import Donation
 from tests.factories import CampaignFactory, DonationFactory
 
-DONATE = "/donate/"
+DONATE = "/en/donate/"
 
 
 def form_data(**changes) -> dict:
@@ -43,16 +43,14 @@ def test_donate_page_offers_presets_and_lets_the_form_post_on_to_stripe(client, 
 
 
 def test_other_pages_keep_form_action_self_only(client, stripe_fake):
-    response = client.get("/")
+    response = client.get("/en/")
 
     assert "form-action 'self'" in response.headers["Content-Security-Policy"]
     assert "checkout.stripe.com" not in response.headers["Content-Security-Policy"]
 
 
 def test_korean_pages_start_in_won(client, stripe_fake):
-    client.cookies["django_language"] = "ko"
-
-    response = client.get(DONATE)
+    response = client.get("/ko/donate/")
 
     assert response.context["currency"] == "KRW"
     # Korean writes won after the number.
@@ -91,8 +89,8 @@ def test_one_off_gift_makes_a_pending_donation_and_a_checkout_session(client, st
         "customer_email": "jiwoo@example.org",
         "client_reference_id": reference,
         "metadata[donation]": reference,
-        "success_url": f"http://testserver/donate/thanks/{reference}/",
-        "cancel_url": f"http://testserver/donate/?cancelled={reference}",
+        "success_url": f"http://testserver/en/donate/thanks/{reference}/",
+        "cancel_url": f"http://testserver/en/donate/?cancelled={reference}",
         "locale": "en",
         "adaptive_pricing[enabled]": "false",
         "mode": "payment",
@@ -249,7 +247,7 @@ def test_gift_for_a_campaign_names_it_at_checkout(client, stripe_fake):
         "Donation to Sori Human Rights Network: Reform the NSL"
     )
     assert params["cancel_url"] == (
-        f"http://testserver/donate/?cancelled={donation.reference}&campaign=reform-the-nsl"
+        f"http://testserver/en/donate/?cancelled={donation.reference}&campaign=reform-the-nsl"
     )
 
 
@@ -263,9 +261,7 @@ def test_a_draft_campaign_cannot_be_given_to(client, stripe_fake):
 
 
 def test_korean_donors_see_stripe_in_korean(client, stripe_fake):
-    client.cookies["django_language"] = "ko"
-
-    client.post(DONATE, form_data(currency="KRW", preset="30000"))
+    client.post("/ko/donate/", form_data(currency="KRW", preset="30000"))
 
     donation = Donation.objects.get()
     assert donation.language == "ko"
@@ -363,6 +359,6 @@ def test_thanks_page_polled_by_htmx_returns_only_the_status(client, db):
 
 
 def test_thanks_page_of_an_unknown_gift_is_404(client, db):
-    response = client.get("/donate/thanks/00000000-0000-4000-8000-000000000000/")
+    response = client.get("/en/donate/thanks/00000000-0000-4000-8000-000000000000/")
 
     assert response.status_code == 404

@@ -10,8 +10,8 @@ from lib.exports import neutralise as safe_cell
 from tests.conftest import enable_mfa
 from tests.factories import CampaignFactory, DonationFactory, PaymentFactory, UserFactory
 
-INDEX = "/manage/donations/"
-EXPORT = "/manage/donations/export.csv"
+INDEX = "/en/manage/donations/"
+EXPORT = "/en/manage/donations/export.csv"
 
 
 @pytest.fixture
@@ -86,7 +86,7 @@ def test_staff_see_totals_per_month_and_campaign_net_of_refunds(client, carol, p
     ]
     html = response.content.decode()
     assert "General fund" in html
-    assert 'href="/manage/donations/export.csv"' in html
+    assert 'href="/en/manage/donations/export.csv"' in html
 
 
 def test_staff_filter_by_campaign(client, carol, payments):
@@ -95,7 +95,7 @@ def test_staff_filter_by_campaign(client, carol, payments):
     response = client.get(INDEX, {"campaign": "reform-the-nsl"})
 
     assert [p.receipt_number for p in response.context["recent"]] == ["SORI-2026-00001"]
-    assert 'href="/manage/donations/export.csv?campaign=reform-the-nsl"' in (
+    assert 'href="/en/manage/donations/export.csv?campaign=reform-the-nsl"' in (
         response.content.decode()
     )
 
@@ -206,6 +206,6 @@ def test_only_staff_with_mfa_get_in(client, page, bob, mallory, alice, payments)
     assert anonymous["Location"].startswith("/accounts/login/")
     assert [r.status_code for r in (as_supporter, as_manager, as_other_manager)] == [403, 403, 403]
     assert without_mfa.status_code == 302
-    assert without_mfa["Location"].startswith("/account/security/required/")
+    assert without_mfa["Location"].startswith("/en/account/security/required/")
     enable_mfa(staff_without_mfa)
     assert client.get(url).status_code == 200

@@ -9,17 +9,17 @@ from donations.models import Donation
 from tests.factories import CampaignFactory
 from tests.stripe_fake import PUBLISHABLE_KEY, SECRET_KEY, WEBHOOK_SECRET
 
-DONATE_LINK = '<li><a href="/donate/">Donate</a></li>'
+DONATE_LINK = '<li><a href="/en/donate/">Donate</a></li>'
 
 
 def test_without_keys_the_donate_link_is_hidden(client, db):
-    html = client.get("/").content.decode()
+    html = client.get("/en/").content.decode()
 
     assert DONATE_LINK not in html
 
 
 def test_with_keys_the_donate_link_is_shown(client, stripe_fake):
-    html = client.get("/").content.decode()
+    html = client.get("/en/").content.decode()
 
     assert DONATE_LINK in html
 
@@ -30,16 +30,16 @@ def test_with_keys_the_donate_link_is_shown(client, stripe_fake):
 def test_any_key_missing_switches_donations_off(client, stripe_fake, settings, missing):
     setattr(settings, missing, "")
 
-    page = client.get("/donate/")
+    page = client.get("/en/donate/")
 
     assert DONATE_LINK not in page.content.decode()
     assert "<h1>Donations are not set up</h1>" in page.content.decode()
 
 
 def test_without_keys_donate_says_not_set_up_and_takes_nothing(client, db):
-    page = client.get("/donate/")
+    page = client.get("/en/donate/")
     posted = client.post(
-        "/donate/",
+        "/en/donate/",
         {"currency": "GBP", "frequency": "once", "preset": "2500", "first_name": "A",
          "last_name": "B", "email": "a@example.org"},
     )  # fmt: skip
@@ -66,14 +66,14 @@ def test_campaign_pages_offer_a_donate_card_only_when_donations_are_on(client, s
     [action] = on.context["actions"]
     assert (action.kind, action.url, action.key) == (
         "donate",
-        "/donate/?campaign=reform-the-nsl",
+        "/en/donate/?campaign=reform-the-nsl",
         f"donate:{campaign.pk}",
     )
-    assert 'href="/donate/?campaign=reform-the-nsl"' in on.content.decode()
+    assert 'href="/en/donate/?campaign=reform-the-nsl"' in on.content.decode()
 
 
 def render_prompt(campaign=None) -> str:
-    request = RequestFactory().get("/")
+    request = RequestFactory().get("/en/")
     return render_to_string(
         "donations/_donate_prompt.html", {"campaign": campaign}, request=request
     ).strip()
@@ -87,8 +87,8 @@ def test_the_donate_prompt_links_to_the_campaigns_donate_page(stripe_fake):
     html = render_prompt(CampaignFactory(slug="free-speech"))
 
     assert '<h2 id="donate-prompt-heading">Will you also give?</h2>' in html
-    assert 'href="/donate/?campaign=free-speech"' in html
-    assert 'href="/donate/"' in render_prompt()
+    assert 'href="/en/donate/?campaign=free-speech"' in html
+    assert 'href="/en/donate/"' in render_prompt()
 
 
 def deploy_check_ids() -> list[str]:

@@ -150,7 +150,7 @@ def test_monthly_receipt_email_says_how_to_stop_the_gift(db, outbox):
     services.send_receipt(payment_id=payment.pk)
 
     assert "stop your monthly gift at any time" in outbox[0].body
-    assert "http://testserver/my-data/" in outbox[0].body
+    assert "http://testserver/en/my-data/" in outbox[0].body
 
 
 def test_a_receipt_is_sent_once(payment, outbox):

@@ -55,7 +55,7 @@ def test_a_donor_gives_is_sent_to_stripe_and_comes_back_to_a_truthful_thanks_pag
     csp_violations = []
     page.on("console", lambda m: "Content Security Policy" in m.text and csp_violations.append(m))
 
-    page.goto("/")
+    page.goto("/en/")
     page.get_by_role("link", name="Donate", exact=True).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Give to the campaign")
     page.get_by_role("radio", name="Monthly").check()
@@ -70,7 +70,7 @@ def test_a_donor_gives_is_sent_to_stripe_and_comes_back_to_a_truthful_thanks_pag
     donation = Donation.objects.get()
     [session] = fake.sessions.values()
     assert checkout_visits == [session["url"]]
-    assert page.url == f"{live_server.url}/donate/thanks/{donation.reference}/"
+    assert page.url == f"{live_server.url}/en/donate/thanks/{donation.reference}/"
     assert (donation.status, donation.frequency, donation.amount) == ("pending", "monthly", 1250)
     assert fake.requests[0].params["mode"] == "subscription"
 

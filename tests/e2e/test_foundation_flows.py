@@ -20,7 +20,7 @@ def current_totp(secret: str) -> str:
 def test_newcomer_signs_up_verifies_from_dev_mailbox_and_is_signed_in(page, dev_mailbox):
     CampaignFactory(slug="free-speech", title="Free speech now", summary="Repeal the law.")
 
-    page.goto("/")
+    page.goto("/en/")
     page.get_by_role("link", name="Free speech now").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Free speech now")
     page.get_by_role("link", name="Sign in").click()
@@ -47,7 +47,7 @@ def test_newcomer_signs_up_verifies_from_dev_mailbox_and_is_signed_in(page, dev_
 def test_staff_without_mfa_is_led_to_set_it_up_before_the_staff_area(page):
     UserFactory(email="staff@example.org", groups=[roles.STAFF], is_staff=True)
 
-    page.goto("/manage/")
+    page.goto("/en/manage/")
     page.get_by_label("Email").fill("staff@example.org")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()

@@ -38,7 +38,7 @@ def test_supporter_writes_downloads_and_sends_a_letter_confirmed_from_the_mailbo
         editing="paragraph",
     )
 
-    page.goto("/letters/")
+    page.goto("/en/letters/")
     page.get_by_role("link", name="Write to the Minister of Justice").first.click()
     page.get_by_label("First name").fill("Ji-woo")
     page.get_by_label("Last name").fill("Kim")
@@ -69,7 +69,7 @@ def test_supporter_writes_downloads_and_sends_a_letter_confirmed_from_the_mailbo
 
     page.goto("/dev/mail/")
     page.get_by_role("link", name="Confirm: email your letter to The Minister of Justice").click()
-    link = page.locator("a[href*='/letters/confirm/']").get_attribute("href")
+    link = page.locator("a[href*='/en/letters/confirm/']").get_attribute("href")
     page.goto(urlsplit(link).path)
     page.get_by_role("button", name="Yes, send my letter").click()
 

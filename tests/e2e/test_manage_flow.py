@@ -37,7 +37,7 @@ def test_manager_creates_previews_publishes_and_watches_a_petition(new_page, liv
         ),
     )
 
-    page.goto("/manage/")
+    page.goto("/en/manage/")
     sign_in_with_mfa(page, "bob@example.org", secret)
     expect(page.get_by_role("heading", level=1)).to_have_text("Manage campaigns")
     page.get_by_role("link", name="New petition").click()
@@ -77,14 +77,14 @@ def test_manager_creates_previews_publishes_and_watches_a_petition(new_page, liv
         "Publish “Free the prisoners of conscience”?"
     )
     expect(
-        page.get_by_text("The petition will be public at /petitions/free-the-prisoners/.")
+        page.get_by_text("The petition will be public at /en/petitions/free-the-prisoners/.")
     ).to_be_visible()
     page.get_by_role("button", name="Publish the petition").click()
     expect(page.locator(".message")).to_have_text("The petition is published.")
     assert Petition.objects.get(slug="free-the-prisoners").status == "open"
 
     supporter = new_page()
-    supporter.goto("/petitions/free-the-prisoners/?ref=kakao")
+    supporter.goto("/en/petitions/free-the-prisoners/?ref=kakao")
     supporter.get_by_label("First name").fill("Ji-woo")
     supporter.get_by_label("Last name").fill("Kim")
     supporter.get_by_label("Email address", exact=True).fill("jiwoo@example.org")

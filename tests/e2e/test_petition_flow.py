@@ -28,7 +28,7 @@ def test_supporter_signs_confirms_from_the_dev_mailbox_and_sees_the_count_rise(
     console_errors = []  # a CSP violation (inline script or style) shows up here
     page.on("console", lambda m: m.type == "error" and console_errors.append(m.text))
 
-    page.goto("/petitions/free-them/")
+    page.goto("/en/petitions/free-them/")
     expect(counter).to_have_text("2 signatures")
     page.get_by_label("First name").fill("Ji-woo")
     page.get_by_label("Last name").fill("Kim")
@@ -45,7 +45,7 @@ def test_supporter_signs_confirms_from_the_dev_mailbox_and_sees_the_count_rise(
 
     page.goto("/dev/mail/")
     page.get_by_role("link", name=re.compile("Please confirm your signature")).click()
-    page.locator("a[href*='/petitions/confirm/']").first.click()
+    page.locator("a[href*='/en/petitions/confirm/']").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your signature")
     page.get_by_role("button", name="Confirm my signature").click()
 
@@ -65,7 +65,7 @@ def test_without_javascript_the_form_still_works_and_the_signature_is_held(
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
 
-    page.goto("/petitions/no-script/")
+    page.goto("/en/petitions/no-script/")
     page.get_by_label("First name").fill("Min-jun")
     page.get_by_label("Email address", exact=True).fill("minjun@example.org")
     page.get_by_label("Country").select_option("DE")

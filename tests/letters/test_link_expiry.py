@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.services import make_data_token
 from letters.models import Letter
@@ -61,9 +61,10 @@ def test_a_link_works_for_its_lifetime_then_answers_410_with_the_way_to_a_fresh_
 
 def test_the_expired_page_speaks_korean(client):
     letter = issued_days_ago(91)
-    client.cookies["django_language"] = "ko"
+    with translation.override("ko"):
+        korean_url = letter.get_absolute_url()
 
-    response = client.get(letter.get_absolute_url())
+    response = client.get(korean_url)
 
     page = response.content.decode()
     assert response.status_code == 410

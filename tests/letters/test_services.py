@@ -221,7 +221,7 @@ def test_request_delivery_mails_a_confirmation_link_and_sends_nothing_yet(
     assert message.subject == (
         "Confirm: email your letter to " + letter.target.name.replace("The ", "the ", 1)
     )
-    assert "/letters/confirm/" in message.body
+    assert "/en/letters/confirm/" in message.body
     assert LetterDelivery.objects.count() == 0
 
 

@@ -83,7 +83,7 @@ def test_action_page_shows_the_form_and_the_filled_template(client, action):
     assert 'name="personal_paragraph"' in page
     assert 'maxlength="100"' in page
     assert "I am writing from [your town]" in page
-    assert 'hx-post="/letters/write-to-the-minister/"' in page
+    assert 'hx-post="/en/letters/write-to-the-minister/"' in page
 
 
 @pytest.mark.django_db
@@ -92,7 +92,7 @@ def test_writing_a_letter_leads_to_its_private_page(client, action):
 
     letter = Letter.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == f"/letters/l/{letter.token}/"
+    assert response["Location"] == f"/en/letters/l/{letter.token}/"
     assert letter.personal_paragraph == "Free them."
     assert client.session["sori_letters"] == [letter.token]
 
@@ -107,7 +107,7 @@ def test_the_private_page_asks_for_a_gift_when_donations_are_on(client, action, 
     page = text_of(client.get(written["Location"]))
 
     assert "Will you also give?" in page
-    assert f"/donate/?campaign={action.campaign.slug}" in page
+    assert f"/en/donate/?campaign={action.campaign.slug}" in page
 
 
 @pytest.mark.django_db
@@ -436,7 +436,7 @@ def test_staff_area_is_for_staff_with_mfa_only(client, alice, bob, method, name,
     assert supporter.status_code == 403
     assert manager.status_code == 403
     assert no_mfa.status_code == 302
-    assert no_mfa["Location"].startswith("/account/security/required/")
+    assert no_mfa["Location"].startswith("/en/account/security/required/")
 
 
 @pytest.mark.django_db

@@ -164,7 +164,7 @@ def test_letter_confirmation_refused_once_with_451_arrives_once_from_the_outbox(
     assert (message.attempts, message.done_at is not None) == (1, True)
     assert server.rcpt_attempts == 2
     assert [recipients for recipients, _ in server.received] == [[ADDRESS]]
-    assert b"/letters/confirm/" in server.received[0][1]
+    assert b"/en/letters/confirm/" in server.received[0][1]
 
 
 def test_a_letter_confirmation_for_an_old_revision_is_not_sent(smtp_server, db):

@@ -43,7 +43,7 @@ def retitle_without_signals(campaign: Campaign, title: str) -> None:
     Campaign.objects.filter(pk=campaign.pk).update(title_en=title)
 
 
-@pytest.mark.parametrize("path", ["/", "/campaigns/free-them/"])
+@pytest.mark.parametrize("path", ["/", "/en/campaigns/free-them/"])
 def test_pagecache_second_anonymous_view_is_served_from_the_cache(live, path):
     first = anonymous_get(path)
     retitle_without_signals(live, "Changed behind the cache")
@@ -55,7 +55,7 @@ def test_pagecache_second_anonymous_view_is_served_from_the_cache(live, path):
     assert "Changed behind the cache" not in second.content.decode()
 
 
-@pytest.mark.parametrize("path", ["/", "/campaigns/free-them/"])
+@pytest.mark.parametrize("path", ["/", "/en/campaigns/free-them/"])
 def test_pagecache_campaign_saved_shows_at_once(live, path):
     anonymous_get(path)
 
@@ -70,13 +70,13 @@ def test_pagecache_campaign_saved_shows_at_once(live, path):
 def test_pagecache_new_petition_shows_on_the_campaign_page_at_once(
     live, django_capture_on_commit_callbacks
 ):
-    anonymous_get("/campaigns/free-them/")
+    anonymous_get("/en/campaigns/free-them/")
 
     # The petition list has a cache of its own (petitions' page cache), dropped after
     # the commit.
     with django_capture_on_commit_callbacks(execute=True):
         PetitionFactory(campaign=live, title="Release the prisoners")
-    page = anonymous_get("/campaigns/free-them/").content.decode()
+    page = anonymous_get("/en/campaigns/free-them/").content.decode()
 
     assert "Release the prisoners" in page
 
@@ -85,32 +85,32 @@ def test_pagecache_petition_edit_shows_on_the_campaign_page_at_once(
     live, django_capture_on_commit_callbacks
 ):
     petition = PetitionFactory(campaign=live, title="Release the prisoners")
-    anonymous_get("/campaigns/free-them/")
+    anonymous_get("/en/campaigns/free-them/")
     Petition.objects.filter(pk=petition.pk).update(title_en="Changed behind the cache")
-    assert "Release the prisoners" in anonymous_get("/campaigns/free-them/").content.decode()
+    assert "Release the prisoners" in anonymous_get("/en/campaigns/free-them/").content.decode()
 
     petition.title = "Release them all"
     with django_capture_on_commit_callbacks(execute=True):
         petition.save()
-    page = anonymous_get("/campaigns/free-them/").content.decode()
+    page = anonymous_get("/en/campaigns/free-them/").content.decode()
 
     assert "Release them all" in page
 
 
 def test_pagecache_letter_action_saved_shows_on_the_campaign_page_at_once(live):
     action = LetterActionFactory(campaign=live, title="Write to the Minister")
-    anonymous_get("/campaigns/free-them/")
+    anonymous_get("/en/campaigns/free-them/")
     LetterAction.objects.filter(pk=action.pk).update(title_en="Changed behind the cache")
-    assert "Write to the Minister" in anonymous_get("/campaigns/free-them/").content.decode()
+    assert "Write to the Minister" in anonymous_get("/en/campaigns/free-them/").content.decode()
 
     action.title = "Write to the Prime Minister"
     action.save()
-    page = anonymous_get("/campaigns/free-them/").content.decode()
+    page = anonymous_get("/en/campaigns/free-them/").content.decode()
 
     assert "Write to the Prime Minister" in page
 
 
-@pytest.mark.parametrize("path", ["/", "/campaigns/free-them/"])
+@pytest.mark.parametrize("path", ["/", "/en/campaigns/free-them/"])
 def test_pagecache_signed_in_user_never_gets_nor_leaves_the_shared_copy(live, alice, path):
     anonymous_get(path)
     retitle_without_signals(live, "Seen fresh")
@@ -127,14 +127,14 @@ def test_pagecache_signed_in_user_never_gets_nor_leaves_the_shared_copy(live, al
 
 
 def messages_cookie(text: str) -> str:
-    storage = CookieStorage(RequestFactory().get("/"))
+    storage = CookieStorage(RequestFactory().get("/en/"))
     storage.add(constants.SUCCESS, text)
     response = HttpResponse()
     storage.update(response)
     return response.cookies[CookieStorage.cookie_name].value
 
 
-@pytest.mark.parametrize("path", ["/", "/campaigns/free-them/"])
+@pytest.mark.parametrize("path", ["/", "/en/campaigns/free-them/"])
 def test_pagecache_request_with_messages_never_gets_nor_leaves_the_shared_copy(live, path):
     anonymous_get(path)
     retitle_without_signals(live, "Seen fresh")
@@ -163,15 +163,15 @@ def test_pagecache_draft_campaign_preview_is_never_shared(bob, db):
     draft = CampaignFactory(slug="draft", title="Draft plans", status="draft", managers=[bob])
     client = Client()
     client.force_login(bob)
-    assert "Draft plans" in client.get("/campaigns/draft/").content.decode()
+    assert "Draft plans" in client.get("/en/campaigns/draft/").content.decode()
 
-    response = anonymous_get("/campaigns/draft/")
+    response = anonymous_get("/en/campaigns/draft/")
 
     assert response.status_code == 404
     assert draft.title not in response.content.decode()
 
 
-@pytest.mark.parametrize("path", ["/", "/campaigns/free-them/"])
+@pytest.mark.parametrize("path", ["/", "/en/campaigns/free-them/"])
 def test_pagecache_cached_response_has_the_headers_of_a_fresh_one(live, path):
     fresh = anonymous_get(path)
     retitle_without_signals(live, "Changed behind the cache")
@@ -193,8 +193,8 @@ def test_pagecache_each_visitor_gets_a_working_csrf_token_of_their_own(live):
     anonymous_get("/")  # stored
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
 
-    first_token = TOKEN.search(first.get("/").content.decode())[1]
-    second_token = TOKEN.search(second.get("/").content.decode())[1]
+    first_token = TOKEN.search(first.get("/en/").content.decode())[1]
+    second_token = TOKEN.search(second.get("/en/").content.decode())[1]
     switched = first.post(
         "/i18n/setlang/", {"language": "ko", "next": "/", "csrfmiddlewaretoken": first_token}
     )
@@ -211,7 +211,7 @@ def test_pagecache_each_visitor_gets_a_working_csrf_token_of_their_own(live):
 def test_pagecache_languages_are_kept_apart(live):
     english = anonymous_get("/").content.decode()
 
-    korean = Client(headers={"accept-language": "ko"}).get("/")
+    korean = Client(headers={"accept-language": "ko"}).get("/en/")
 
     assert '<html lang="en">' in english
     assert '<html lang="ko">' in korean.content.decode()

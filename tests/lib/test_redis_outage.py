@@ -208,7 +208,7 @@ def test_signing_works_without_redis(petition, redis_down, post):
     response = post(sign_url(petition), form_data())
 
     assert response.status_code == 302
-    assert response["Location"] == "/petitions/free-them/thanks/"
+    assert response["Location"] == "/en/petitions/free-them/thanks/"
     signature = Signature.objects.get()
     assert signature.petition == petition
     assert signature.supporter.email == "jiwoo@example.org"

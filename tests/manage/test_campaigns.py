@@ -16,13 +16,13 @@ def test_staff_create_a_draft_campaign_and_choose_its_managers(client, carol, bo
     client.force_login(carol)
 
     response = client.post(
-        "/manage/campaigns/new/",
+        "/en/manage/campaigns/new/",
         campaign_data(managers=[bob.pk], targets=[minister.pk]),
     )
 
     campaign = Campaign.objects.get(slug="end-the-death-penalty")
     assert response.status_code == 302
-    assert response.url == f"/manage/campaigns/{campaign.pk}/"
+    assert response.url == f"/en/manage/campaigns/{campaign.pk}/"
     assert campaign.status == Campaign.Status.DRAFT
     assert list(campaign.managers.all()) == [bob]
     assert list(campaign.targets.all()) == [minister]
@@ -53,7 +53,7 @@ def test_bad_campaign_input_shows_the_error_and_saves_nothing(
     client.force_login(carol)
     before = Campaign.objects.count()
 
-    response = client.post("/manage/campaigns/new/", campaign_data(**overrides))
+    response = client.post("/en/manage/campaigns/new/", campaign_data(**overrides))
 
     assert response.status_code == 400
     assert Campaign.objects.count() == before
@@ -68,7 +68,7 @@ def test_an_image_needs_a_description(client, carol, campaign):
     image = _png()
 
     response = client.post(
-        f"/manage/campaigns/{campaign.pk}/edit/", {**campaign_data(), "image": image}
+        f"/en/manage/campaigns/{campaign.pk}/edit/", {**campaign_data(), "image": image}
     )
 
     assert response.status_code == 400
@@ -80,9 +80,9 @@ def test_an_image_needs_a_description(client, carol, campaign):
 def test_a_manager_edits_the_words_but_not_who_manages(client, bob, mallory, campaign):
     client.force_login(bob)
 
-    page = client.get(f"/manage/campaigns/{campaign.pk}/edit/").content.decode()
+    page = client.get(f"/en/manage/campaigns/{campaign.pk}/edit/").content.decode()
     response = client.post(
-        f"/manage/campaigns/{campaign.pk}/edit/",
+        f"/en/manage/campaigns/{campaign.pk}/edit/",
         campaign_data(title_en="Reform the National Security Act", managers=[mallory.pk]),
     )
 
@@ -96,7 +96,7 @@ def test_a_manager_edits_the_words_but_not_who_manages(client, bob, mallory, cam
 def test_the_address_is_fixed_once_published(client, bob, campaign):
     client.force_login(bob)
 
-    client.post(f"/manage/campaigns/{campaign.pk}/edit/", campaign_data(slug="a-new-address"))
+    client.post(f"/en/manage/campaigns/{campaign.pk}/edit/", campaign_data(slug="a-new-address"))
 
     campaign.refresh_from_db()
     assert campaign.slug == "reform-the-nsl"
@@ -106,7 +106,7 @@ def test_a_draft_campaign_can_change_its_address(client, carol):
     draft = CampaignFactory(slug="first-idea", status=Campaign.Status.DRAFT)
     client.force_login(carol)
 
-    client.post(f"/manage/campaigns/{draft.pk}/edit/", campaign_data(slug="better-idea"))
+    client.post(f"/en/manage/campaigns/{draft.pk}/edit/", campaign_data(slug="better-idea"))
 
     draft.refresh_from_db()
     assert draft.slug == "better-idea"
@@ -116,7 +116,7 @@ def test_preview_shows_the_unsaved_edit_and_keeps_nothing(client, bob, campaign)
     client.force_login(bob)
 
     response = client.post(
-        f"/manage/campaigns/{campaign.pk}/preview/",
+        f"/en/manage/campaigns/{campaign.pk}/preview/",
         campaign_data(title_en="A bolder title", body_en="Now **bolder**."),
     )
 
@@ -133,7 +133,7 @@ def test_preview_of_a_new_campaign_saves_nothing(client, carol):
     client.force_login(carol)
     before = Campaign.objects.count()
 
-    response = client.post("/manage/campaigns/new/preview/", campaign_data())
+    response = client.post("/en/manage/campaigns/new/preview/", campaign_data())
 
     assert response.status_code == 200
     assert "<h1>End the death penalty</h1>" in response.content.decode()
@@ -143,7 +143,7 @@ def test_preview_of_a_new_campaign_saves_nothing(client, carol):
 def test_preview_may_be_framed_by_this_site_only(client, bob, campaign, settings):
     client.force_login(bob)
 
-    response = client.get(f"/manage/campaigns/{campaign.pk}/preview/")
+    response = client.get(f"/en/manage/campaigns/{campaign.pk}/preview/")
 
     assert response["X-Frame-Options"] == "SAMEORIGIN"
     policy = response["Content-Security-Policy"]
@@ -155,7 +155,7 @@ def test_preview_may_be_framed_by_this_site_only(client, bob, campaign, settings
 def test_preview_of_an_invalid_form_lists_the_problems(client, bob, campaign):
     client.force_login(bob)
 
-    response = client.post(f"/manage/campaigns/{campaign.pk}/preview/", campaign_data(title_en=""))
+    response = client.post(f"/en/manage/campaigns/{campaign.pk}/preview/", campaign_data(title_en=""))
 
     assert response.status_code == 400
     assert (
@@ -167,24 +167,24 @@ def test_preview_of_an_invalid_form_lists_the_problems(client, bob, campaign):
 def test_edit_page_frames_the_preview(client, bob, campaign):
     client.force_login(bob)
 
-    html = client.get(f"/manage/campaigns/{campaign.pk}/edit/").content.decode()
+    html = client.get(f"/en/manage/campaigns/{campaign.pk}/edit/").content.decode()
 
     for code, language in [("en", "English"), ("ko", "Korean")]:
         assert (
             f'<iframe name="preview-frame-{code}" class="preview-frame" '
             f'title="Preview of the public page in {language}" sandbox="allow-same-origin" '
-            f'data-preview-frame data-preview-url="/manage/campaigns/{campaign.pk}/preview/'
-            f'?language={code}" src="/manage/campaigns/{campaign.pk}/preview/?language={code}">'
+            f'data-preview-frame data-preview-url="/en/manage/campaigns/{campaign.pk}/preview/'
+            f'?language={code}" src="/en/manage/campaigns/{campaign.pk}/preview/?language={code}">'
         ) in html
         assert (
-            f'formaction="/manage/campaigns/{campaign.pk}/preview/?language={code}" '
+            f'formaction="/en/manage/campaigns/{campaign.pk}/preview/?language={code}" '
             f'formtarget="preview-frame-{code}" data-preview-button>Preview in {language}</button>'
         ) in html
 
 
 def test_unpublishing_asks_first_then_moves_the_campaign(client, carol, campaign):
     client.force_login(carol)
-    url = f"/manage/campaigns/{campaign.pk}/status/unpublish/"
+    url = f"/en/manage/campaigns/{campaign.pk}/status/unpublish/"
 
     question = client.get(url)
     campaign.refresh_from_db()
@@ -198,7 +198,7 @@ def test_unpublishing_asks_first_then_moves_the_campaign(client, carol, campaign
     response = client.post(url)
 
     campaign.refresh_from_db()
-    assert response.url == f"/manage/campaigns/{campaign.pk}/"
+    assert response.url == f"/en/manage/campaigns/{campaign.pk}/"
     assert campaign.status == Campaign.Status.DRAFT
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
         "The campaign is a draft again."
@@ -208,7 +208,7 @@ def test_unpublishing_asks_first_then_moves_the_campaign(client, carol, campaign
 def test_a_move_the_transition_map_refuses_changes_nothing(client, carol, campaign):
     client.force_login(carol)
 
-    response = client.post(f"/manage/campaigns/{campaign.pk}/status/publish/")
+    response = client.post(f"/en/manage/campaigns/{campaign.pk}/status/publish/")
 
     assert response.status_code == 409
     assert "This cannot be done while it is “Live”." in response.content.decode()
@@ -219,13 +219,13 @@ def test_a_move_the_transition_map_refuses_changes_nothing(client, carol, campai
 def test_an_unknown_move_is_a_404(client, carol, campaign):
     client.force_login(carol)
 
-    assert client.get(f"/manage/campaigns/{campaign.pk}/status/explode/").status_code == 404
+    assert client.get(f"/en/manage/campaigns/{campaign.pk}/status/explode/").status_code == 404
 
 
 def test_managers_cannot_change_a_campaigns_status(client, bob, campaign):
     client.force_login(bob)
 
-    response = client.post(f"/manage/campaigns/{campaign.pk}/status/unpublish/")
+    response = client.post(f"/en/manage/campaigns/{campaign.pk}/status/unpublish/")
 
     assert response.status_code == 403
     campaign.refresh_from_db()
@@ -237,13 +237,13 @@ def test_the_index_leads_to_every_action_and_to_new_ones(client, bob, campaign, 
     PetitionFactory(campaign=mallory.managed_campaigns.get(), title="Mallory's petition")
     client.force_login(bob)
 
-    html = client.get("/manage/").content.decode()
+    html = client.get("/en/manage/").content.decode()
 
-    assert f'<a href="/manage/campaigns/{campaign.pk}/">Reform the NSL</a>' in html
-    assert f'<a href="/manage/petitions/{petition.pk}/">Free them now</a>' in html
-    assert f'href="/manage/petitions/new/?campaign={campaign.pk}">New petition</a>' in html
+    assert f'<a href="/en/manage/campaigns/{campaign.pk}/">Reform the NSL</a>' in html
+    assert f'<a href="/en/manage/petitions/{petition.pk}/">Free them now</a>' in html
+    assert f'href="/en/manage/petitions/new/?campaign={campaign.pk}">New petition</a>' in html
     assert (
-        f'href="/manage/letters/actions/new/?campaign={campaign.pk}">New letter action</a>' in html
+        f'href="/en/manage/letters/actions/new/?campaign={campaign.pk}">New letter action</a>' in html
     )
     assert "Mallory" not in html
     assert "New campaign" not in html
@@ -252,10 +252,10 @@ def test_the_index_leads_to_every_action_and_to_new_ones(client, bob, campaign, 
 def test_staff_index_offers_staff_tools(client, carol, campaign):
     client.force_login(carol)
 
-    html = client.get("/manage/").content.decode()
+    html = client.get("/en/manage/").content.decode()
 
-    assert '<a href="/manage/campaigns/new/">New campaign</a>' in html
-    assert '<a href="/manage/letters/">Letters to print</a>' in html
+    assert '<a href="/en/manage/campaigns/new/">New campaign</a>' in html
+    assert '<a href="/en/manage/letters/">Letters to print</a>' in html
 
 
 def test_campaign_page_lists_its_actions_with_their_figures(
@@ -263,7 +263,7 @@ def test_campaign_page_lists_its_actions_with_their_figures(
 ):
     client.force_login(bob)
 
-    response = client.get(f"/manage/campaigns/{campaign.pk}/")
+    response = client.get(f"/en/manage/campaigns/{campaign.pk}/")
 
     assert [(a.kind, a.title, a.status, a.count, a.goal) for a in response.context["actions"]] == [
         ("petition", "Free them now", "open", 0, 10),
@@ -286,6 +286,6 @@ def _png():
 def test_staff_without_campaigns_are_told_how_to_start_one(client, carol):
     client.force_login(carol)
 
-    html = client.get("/manage/").content.decode()
+    html = client.get("/en/manage/").content.decode()
 
     assert "There are no campaigns yet. Start one with “New campaign”." in html

@@ -46,7 +46,7 @@ def test_petition_dashboard_shows_exact_figures(client, bob, signed):
         Client().get(signed.get_absolute_url())  # counted in the cache, not yet flushed
     client.force_login(bob)
 
-    response = client.get(f"/manage/petitions/{signed.pk}/")
+    response = client.get(f"/en/manage/petitions/{signed.pk}/")
 
     stats = response.context["stats"]
     assert stats.counted == 4
@@ -79,7 +79,7 @@ def test_the_dashboard_makes_the_counted_views_durable(client, bob, petition):
     Client().get(petition.get_absolute_url())
     client.force_login(bob)
 
-    client.get(f"/manage/petitions/{petition.pk}/")
+    client.get(f"/en/manage/petitions/{petition.pk}/")
 
     assert list(PageViewCount.objects.values_list("day", "views")) == [(timezone.localdate(), 2)]
     assert cache.get(f"petitions:views:{timezone.localdate().isoformat()}:free-them") == 0
@@ -90,7 +90,7 @@ def test_petition_dashboard_pairs_the_chart_with_a_table(client, bob, signed):
     start = today - timedelta(days=29)
     client.force_login(bob)
 
-    html = client.get(f"/manage/petitions/{signed.pk}/").content.decode()
+    html = client.get(f"/en/manage/petitions/{signed.pk}/").content.decode()
 
     assert (
         f'<title id="signatures-per-day-title">Signatures per day, {start:%-d %b %Y} to '
@@ -111,7 +111,7 @@ def test_dashboard_of_a_petition_that_closed_ends_on_its_closing_day(client, bob
     petition.save()
     client.force_login(bob)
 
-    stats = client.get(f"/manage/petitions/{petition.pk}/").context["stats"]
+    stats = client.get(f"/en/manage/petitions/{petition.pk}/").context["stats"]
 
     assert stats.window[1] == timezone.localdate(closed_on)
 
@@ -126,7 +126,7 @@ def test_dashboard_shows_no_signer(client, bob, petition):
     )
     client.force_login(bob)
 
-    html = client.get(f"/manage/petitions/{petition.pk}/").content.decode()
+    html = client.get(f"/en/manage/petitions/{petition.pk}/").content.decode()
 
     for private in ("Ji-woo", "Secret", "jiwoo@example.org", "A very private reason"):
         assert private not in html
@@ -158,7 +158,7 @@ def test_letter_dashboard_shows_letters_by_status_official_and_day(
     )
     client.force_login(bob)
 
-    response = client.get(f"/manage/letters/actions/{letter_action.pk}/")
+    response = client.get(f"/en/manage/letters/actions/{letter_action.pk}/")
 
     stats = response.context["stats"]
     assert stats.total == 6
@@ -187,14 +187,14 @@ def test_letter_dashboard_shows_letters_by_status_official_and_day(
 
 
 def test_the_dashboard_links_the_hand_over_tools(client, bob, carol, petition):
-    url = f"/manage/petitions/{petition.pk}/"
+    url = f"/en/manage/petitions/{petition.pk}/"
 
     client.force_login(bob)
     as_manager = client.get(url).content.decode()
     client.force_login(carol)
     as_staff = client.get(url).content.decode()
 
-    export = f'href="/manage/petitions/{petition.slug}/export/"'
-    moderation = f'href="/manage/moderation/?petition={petition.slug}"'
+    export = f'href="/en/manage/petitions/{petition.slug}/export/"'
+    moderation = f'href="/en/manage/moderation/?petition={petition.slug}"'
     assert export in as_manager and moderation not in as_manager
     assert export in as_staff and moderation in as_staff

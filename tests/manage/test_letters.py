@@ -17,10 +17,10 @@ def errors(response) -> dict:
 def test_a_manager_creates_a_draft_letter_action(client, bob, campaign, minister):
     client.force_login(bob)
 
-    response = client.post("/manage/letters/actions/new/", letter_data(campaign, [minister]))
+    response = client.post("/en/manage/letters/actions/new/", letter_data(campaign, [minister]))
 
     action = LetterAction.objects.get(slug="write-to-the-speaker")
-    assert response.url == f"/manage/letters/actions/{action.pk}/"
+    assert response.url == f"/en/manage/letters/actions/{action.pk}/"
     assert (action.campaign, action.status, action.editing) == (campaign, "draft", "paragraph")
     assert list(action.targets.all()) == [minister]
     assert action.intro_html == "<p>A letter <strong>in your words</strong> counts.</p>"
@@ -82,7 +82,7 @@ def test_bad_letter_action_input_shows_the_error_and_saves_nothing(
     before = list(LetterAction.objects.values_list("pk", flat=True))
 
     response = client.post(
-        "/manage/letters/actions/new/", letter_data(campaign, [minister], **overrides)
+        "/en/manage/letters/actions/new/", letter_data(campaign, [minister], **overrides)
     )
 
     assert response.status_code == 400
@@ -95,7 +95,7 @@ def test_inactive_officials_are_not_offered(client, bob, campaign, minister):
     client.force_login(bob)
 
     response = client.post(
-        "/manage/letters/actions/new/", letter_data(campaign, [minister, retired])
+        "/en/manage/letters/actions/new/", letter_data(campaign, [minister, retired])
     )
 
     assert response.status_code == 400
@@ -107,7 +107,7 @@ def test_editing_keeps_letters_already_written(client, bob, campaign, minister, 
     client.force_login(bob)
 
     response = client.post(
-        f"/manage/letters/actions/{letter_action.pk}/edit/",
+        f"/en/manage/letters/actions/{letter_action.pk}/edit/",
         letter_data(campaign, [minister], body_en="A new template from {city}."),
     )
 
@@ -122,7 +122,7 @@ def test_editing_keeps_letters_already_written(client, bob, campaign, minister, 
 def test_the_letter_pdf_preview_fills_the_template_for_a_sample_writer(client, bob, letter_action):
     client.force_login(bob)
 
-    response = client.get(f"/manage/letters/actions/{letter_action.pk}/letter.pdf")
+    response = client.get(f"/en/manage/letters/actions/{letter_action.pk}/letter.pdf")
 
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'inline; filename="preview-write-to-the-minister.pdf"'
@@ -146,7 +146,7 @@ def test_the_pdf_preview_of_unsaved_text_keeps_nothing(
     client.force_login(bob)
 
     response = client.post(
-        f"/manage/letters/actions/{letter_action.pk}/letter.pdf",
+        f"/en/manage/letters/actions/{letter_action.pk}/letter.pdf",
         letter_data(
             campaign,
             [minister],
@@ -171,7 +171,7 @@ def test_the_pdf_preview_names_an_unknown_placeholder_instead(
     client.force_login(bob)
 
     response = client.post(
-        f"/manage/letters/actions/{letter_action.pk}/letter.pdf",
+        f"/en/manage/letters/actions/{letter_action.pk}/letter.pdf",
         letter_data(campaign, [minister], body_en="From {hometown}."),
     )
 
@@ -184,7 +184,7 @@ def test_the_pdf_preview_of_a_new_action_saves_nothing(client, bob, campaign, mi
     client.force_login(bob)
 
     response = client.post(
-        "/manage/letters/actions/new/letter.pdf", letter_data(campaign, [minister])
+        "/en/manage/letters/actions/new/letter.pdf", letter_data(campaign, [minister])
     )
 
     assert "I write from Manchester, United Kingdom." in flat(pdf_text(response.content))
@@ -195,7 +195,7 @@ def test_the_page_preview_shows_the_unsaved_action(client, bob, campaign, minist
     client.force_login(bob)
 
     response = client.post(
-        f"/manage/letters/actions/{letter_action.pk}/preview/",
+        f"/en/manage/letters/actions/{letter_action.pk}/preview/",
         letter_data(
             campaign, [minister], title_en="Write to the Minister today", intro_en="**Now.**"
         ),
@@ -215,7 +215,7 @@ def test_publishing_asks_first_then_opens_the_action(client, bob, campaign, mini
         campaign=campaign, status="draft", slug="draft-letter", targets=[minister]
     )
     client.force_login(bob)
-    url = f"/manage/letters/actions/{draft.pk}/status/publish/"
+    url = f"/en/manage/letters/actions/{draft.pk}/status/publish/"
 
     question = client.get(url)
     draft.refresh_from_db()
@@ -237,7 +237,7 @@ def test_an_action_without_an_active_official_cannot_be_published(client, bob, c
     )
     client.force_login(bob)
 
-    response = client.post(f"/manage/letters/actions/{draft.pk}/status/publish/")
+    response = client.post(f"/en/manage/letters/actions/{draft.pk}/status/publish/")
 
     assert response.status_code == 409
     assert "It has no active official to write to: choose one first." in response.content.decode()
@@ -247,7 +247,7 @@ def test_an_action_without_an_active_official_cannot_be_published(client, bob, c
 
 def test_closing_asks_first_then_closes(client, bob, letter_action):
     client.force_login(bob)
-    url = f"/manage/letters/actions/{letter_action.pk}/status/close/"
+    url = f"/en/manage/letters/actions/{letter_action.pk}/status/close/"
 
     question = client.get(url).content.decode()
     letter_action.refresh_from_db()
@@ -267,11 +267,11 @@ def test_duplicating_copies_the_templates_and_officials_but_no_letters(
     client.force_login(bob)
 
     response = client.post(
-        f"/manage/letters/actions/{letter_action.pk}/duplicate/", {"campaign": campaign.pk}
+        f"/en/manage/letters/actions/{letter_action.pk}/duplicate/", {"campaign": campaign.pk}
     )
 
     copy = LetterAction.objects.get(slug="write-to-the-minister-copy")
-    assert response.url == f"/manage/letters/actions/{copy.pk}/edit/"
+    assert response.url == f"/en/manage/letters/actions/{copy.pk}/edit/"
     assert (copy.status, copy.title, copy.letter_count, copy.published_at) == (
         "draft",
         "Write to the Minister",
@@ -291,8 +291,8 @@ def test_an_action_without_officials_has_no_pdf_to_preview(client, bob, letter_a
     letter_action.targets.clear()
     client.force_login(bob)
 
-    response = client.get(f"/manage/letters/actions/{letter_action.pk}/letter.pdf")
-    dashboard = client.get(f"/manage/letters/actions/{letter_action.pk}/").content.decode()
+    response = client.get(f"/en/manage/letters/actions/{letter_action.pk}/letter.pdf")
+    dashboard = client.get(f"/en/manage/letters/actions/{letter_action.pk}/").content.decode()
 
     assert response.status_code == 404
     assert "Letter as PDF (sample writer)" not in dashboard

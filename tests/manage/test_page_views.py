@@ -77,7 +77,7 @@ def test_a_draft_seen_by_its_manager_is_not_counted(client, bob, campaign):
 
 
 def test_an_unknown_address_counts_nothing(petition):
-    assert Client().get("/petitions/no-such-petition/").status_code == 404
+    assert Client().get("/en/petitions/no-such-petition/").status_code == 404
 
     assert cache.get(f"petitions:views:{timezone.localdate().isoformat()}:no-such-petition") is None
 

@@ -56,101 +56,107 @@ class Case:
 
 
 CASES = [
-    Case("manage index", lambda o: "/manage/", ANY_MANAGER),
-    Case("new campaign", lambda o: "/manage/campaigns/new/", STAFF_ONLY),
+    Case("manage index", lambda o: "/en/manage/", ANY_MANAGER),
+    Case("new campaign", lambda o: "/en/manage/campaigns/new/", STAFF_ONLY),
     Case(
         "new campaign preview",
-        lambda o: "/manage/campaigns/new/preview/",
+        lambda o: "/en/manage/campaigns/new/preview/",
         STAFF_ONLY,
         data=lambda o: campaign_data(),
     ),
-    Case("campaign", lambda o: f"/manage/campaigns/{o['campaign'].pk}/", THIS_CAMPAIGN),
-    Case("campaign edit", lambda o: f"/manage/campaigns/{o['campaign'].pk}/edit/", THIS_CAMPAIGN),
+    Case("campaign", lambda o: f"/en/manage/campaigns/{o['campaign'].pk}/", THIS_CAMPAIGN),
+    Case(
+        "campaign edit", lambda o: f"/en/manage/campaigns/{o['campaign'].pk}/edit/", THIS_CAMPAIGN
+    ),
     Case(
         "campaign preview",
-        lambda o: f"/manage/campaigns/{o['campaign'].pk}/preview/",
+        lambda o: f"/en/manage/campaigns/{o['campaign'].pk}/preview/",
         THIS_CAMPAIGN,
     ),
     Case(
         "campaign unpublish",
-        lambda o: f"/manage/campaigns/{o['campaign'].pk}/status/unpublish/",
+        lambda o: f"/en/manage/campaigns/{o['campaign'].pk}/status/unpublish/",
         STAFF_ONLY,
     ),
-    Case("new petition", lambda o: "/manage/petitions/new/", ANY_MANAGER),
+    Case("new petition", lambda o: "/en/manage/petitions/new/", ANY_MANAGER),
     Case(
         "new petition in this campaign",
-        lambda o: f"/manage/petitions/new/?campaign={o['campaign'].pk}",
+        lambda o: f"/en/manage/petitions/new/?campaign={o['campaign'].pk}",
         THIS_CAMPAIGN,
     ),
     Case(
         "new petition preview",
-        lambda o: "/manage/petitions/new/preview/",
+        lambda o: "/en/manage/petitions/new/preview/",
         INTO_THIS_CAMPAIGN,
         data=lambda o: petition_data(o["campaign"]),
     ),
-    Case("petition dashboard", lambda o: f"/manage/petitions/{o['petition'].pk}/", THIS_CAMPAIGN),
-    Case("petition edit", lambda o: f"/manage/petitions/{o['petition'].pk}/edit/", THIS_CAMPAIGN),
+    Case(
+        "petition dashboard", lambda o: f"/en/manage/petitions/{o['petition'].pk}/", THIS_CAMPAIGN
+    ),
+    Case(
+        "petition edit", lambda o: f"/en/manage/petitions/{o['petition'].pk}/edit/", THIS_CAMPAIGN
+    ),
     Case(
         "petition preview",
-        lambda o: f"/manage/petitions/{o['petition'].pk}/preview/",
+        lambda o: f"/en/manage/petitions/{o['petition'].pk}/preview/",
         THIS_CAMPAIGN,
     ),
     Case(
         "petition close",
-        lambda o: f"/manage/petitions/{o['petition'].pk}/status/close/",
+        lambda o: f"/en/manage/petitions/{o['petition'].pk}/status/close/",
         THIS_CAMPAIGN,
     ),
     Case(
         "petition duplicate",
-        lambda o: f"/manage/petitions/{o['petition'].pk}/duplicate/",
+        lambda o: f"/en/manage/petitions/{o['petition'].pk}/duplicate/",
         THIS_CAMPAIGN,
     ),
-    Case("new letter action", lambda o: "/manage/letters/actions/new/", ANY_MANAGER),
+    Case("new letter action", lambda o: "/en/manage/letters/actions/new/", ANY_MANAGER),
     Case(
         "new letter action in this campaign",
-        lambda o: f"/manage/letters/actions/new/?campaign={o['campaign'].pk}",
+        lambda o: f"/en/manage/letters/actions/new/?campaign={o['campaign'].pk}",
         THIS_CAMPAIGN,
     ),
     Case(
         "new letter action preview",
-        lambda o: "/manage/letters/actions/new/preview/",
+        lambda o: "/en/manage/letters/actions/new/preview/",
         INTO_THIS_CAMPAIGN,
         data=lambda o: letter_data(o["campaign"], [o["minister"]]),
     ),
     Case(
         "new letter action PDF",
-        lambda o: "/manage/letters/actions/new/letter.pdf",
+        lambda o: "/en/manage/letters/actions/new/letter.pdf",
         INTO_THIS_CAMPAIGN,
         data=lambda o: letter_data(o["campaign"], [o["minister"]]),
     ),
     Case(
         "letter action dashboard",
-        lambda o: f"/manage/letters/actions/{o['letter_action'].pk}/",
+        lambda o: f"/en/manage/letters/actions/{o['letter_action'].pk}/",
         THIS_CAMPAIGN,
     ),
     Case(
         "letter action edit",
-        lambda o: f"/manage/letters/actions/{o['letter_action'].pk}/edit/",
+        lambda o: f"/en/manage/letters/actions/{o['letter_action'].pk}/edit/",
         THIS_CAMPAIGN,
     ),
     Case(
         "letter action preview",
-        lambda o: f"/manage/letters/actions/{o['letter_action'].pk}/preview/",
+        lambda o: f"/en/manage/letters/actions/{o['letter_action'].pk}/preview/",
         THIS_CAMPAIGN,
     ),
     Case(
         "letter action PDF",
-        lambda o: f"/manage/letters/actions/{o['letter_action'].pk}/letter.pdf",
+        lambda o: f"/en/manage/letters/actions/{o['letter_action'].pk}/letter.pdf",
         THIS_CAMPAIGN,
     ),
     Case(
         "letter action close",
-        lambda o: f"/manage/letters/actions/{o['letter_action'].pk}/status/close/",
+        lambda o: f"/en/manage/letters/actions/{o['letter_action'].pk}/status/close/",
         THIS_CAMPAIGN,
     ),
     Case(
         "letter action duplicate",
-        lambda o: f"/manage/letters/actions/{o['letter_action'].pk}/duplicate/",
+        lambda o: f"/en/manage/letters/actions/{o['letter_action'].pk}/duplicate/",
         THIS_CAMPAIGN,
     ),
 ]
@@ -198,6 +204,15 @@ LETTERS_STAFF_URLS = {
 }
 
 
+def namespaced_includes(patterns):
+    """The apps' includes, also those inside i18n_patterns' language prefix."""
+    for include in patterns:
+        if getattr(include, "namespace", None):
+            yield include
+        elif hasattr(include, "url_patterns"):
+            yield from namespaced_includes(include.url_patterns)
+
+
 def test_the_matrix_covers_every_url_of_the_manager_area(
     campaign, petition, letter_action, minister
 ):
@@ -210,8 +225,7 @@ def test_the_matrix_covers_every_url_of_the_manager_area(
     modules = {"campaigns.manage_views", "petitions.manage.views", "letters.manage_views"}
     manager_urls = {
         f"{include.namespace}:{pattern.name}"
-        for include in get_resolver().url_patterns
-        if getattr(include, "namespace", None)
+        for include in namespaced_includes(get_resolver().url_patterns)
         for pattern in include.url_patterns
         if getattr(pattern, "callback", None) and pattern.callback.__module__ in modules
     } - LETTERS_STAFF_URLS
@@ -225,16 +239,16 @@ def test_the_matrix_covers_every_url_of_the_manager_area(
 @pytest.mark.parametrize(
     ("persona", "path", "expected"),
     [
-        ("other_manager", "/manage/petitions/{petition}/status/close/", 404),
-        ("other_manager", "/manage/petitions/{petition}/edit/", 404),
-        ("other_manager", "/manage/petitions/{petition}/duplicate/", 404),
-        ("other_manager", "/manage/letters/actions/{action}/status/close/", 404),
-        ("other_manager", "/manage/letters/actions/{action}/edit/", 404),
-        ("other_manager", "/manage/campaigns/{campaign}/edit/", 404),
-        ("manager", "/manage/campaigns/{campaign}/status/archive/", 403),
-        ("supporter", "/manage/petitions/{petition}/status/close/", 403),
-        ("staff_without_mfa", "/manage/petitions/{petition}/status/close/", MFA),
-        ("anonymous", "/manage/petitions/{petition}/duplicate/", LOGIN),
+        ("other_manager", "/en/manage/petitions/{petition}/status/close/", 404),
+        ("other_manager", "/en/manage/petitions/{petition}/edit/", 404),
+        ("other_manager", "/en/manage/petitions/{petition}/duplicate/", 404),
+        ("other_manager", "/en/manage/letters/actions/{action}/status/close/", 404),
+        ("other_manager", "/en/manage/letters/actions/{action}/edit/", 404),
+        ("other_manager", "/en/manage/campaigns/{campaign}/edit/", 404),
+        ("manager", "/en/manage/campaigns/{campaign}/status/archive/", 403),
+        ("supporter", "/en/manage/petitions/{petition}/status/close/", 403),
+        ("staff_without_mfa", "/en/manage/petitions/{petition}/status/close/", MFA),
+        ("anonymous", "/en/manage/petitions/{petition}/duplicate/", LOGIN),
     ],
 )
 def test_changes_by_people_who_may_not_make_them_change_nothing(

@@ -23,10 +23,10 @@ def messages_of(response) -> list[str]:
 def test_a_manager_creates_a_draft_petition(client, bob, campaign, minister):
     client.force_login(bob)
 
-    response = client.post("/manage/petitions/new/", petition_data(campaign, targets=[minister.pk]))
+    response = client.post("/en/manage/petitions/new/", petition_data(campaign, targets=[minister.pk]))
 
     petition = Petition.objects.get(slug="abolish-the-death-penalty")
-    assert response.url == f"/manage/petitions/{petition.pk}/"
+    assert response.url == f"/en/manage/petitions/{petition.pk}/"
     assert (petition.campaign, petition.status, petition.goal) == (campaign, "draft", 5000)
     assert list(petition.targets.all()) == [minister]
     assert list(petition.milestones.values_list("threshold", "reached_at")) == [
@@ -42,7 +42,7 @@ def test_a_manager_creates_a_draft_petition(client, bob, campaign, minister):
 def test_the_new_petition_form_starts_in_the_campaign_asked_for(client, bob, campaign):
     client.force_login(bob)
 
-    response = client.get(f"/manage/petitions/new/?campaign={campaign.pk}")
+    response = client.get(f"/en/manage/petitions/new/?campaign={campaign.pk}")
 
     assert response.context["form"]["campaign"].value() == campaign.pk
 
@@ -116,7 +116,7 @@ def test_bad_petition_input_shows_the_error_and_saves_nothing(
     client.force_login(bob)
     before = list(Petition.objects.values_list("pk", flat=True))
 
-    response = client.post("/manage/petitions/new/", petition_data(campaign, **overrides))
+    response = client.post("/en/manage/petitions/new/", petition_data(campaign, **overrides))
 
     assert response.status_code == 400
     assert list(Petition.objects.values_list("pk", flat=True)) == before
@@ -128,7 +128,7 @@ def test_bad_petition_input_shows_the_error_and_saves_nothing(
 def test_a_manager_cannot_create_in_another_managers_campaign(client, mallory, campaign):
     client.force_login(mallory)
 
-    response = client.post("/manage/petitions/new/", petition_data(campaign))
+    response = client.post("/en/manage/petitions/new/", petition_data(campaign))
 
     assert response.status_code == 400
     assert errors(response) == {
@@ -141,7 +141,7 @@ def test_milestones_are_read_with_thousands_separators_and_sorted(client, bob, c
     client.force_login(bob)
 
     client.post(
-        "/manage/petitions/new/",
+        "/en/manage/petitions/new/",
         petition_data(campaign, milestones="10,000; 1000, 250\n100,000 1,000"),
     )
 
@@ -164,7 +164,7 @@ def test_editing_milestones_keeps_the_reached_ones_and_stamps_passed_new_ones(
     client.force_login(bob)
 
     response = client.post(
-        f"/manage/petitions/{petition.pk}/edit/",
+        f"/en/manage/petitions/{petition.pk}/edit/",
         petition_data(campaign, slug="free-them", title_en="Free them now", milestones="2 3 8"),
     )
 
@@ -180,7 +180,7 @@ def test_edit_page_warns_that_people_have_signed(client, bob, petition):
     SignatureFactory.create_batch(2, petition=petition)
     client.force_login(bob)
 
-    html = client.get(f"/manage/petitions/{petition.pk}/edit/").content.decode()
+    html = client.get(f"/en/manage/petitions/{petition.pk}/edit/").content.decode()
 
     assert "2 people have signed this text." in html
     assert 'name="campaign"' not in html  # a petition stays in its campaign
@@ -190,7 +190,7 @@ def test_the_address_of_a_published_petition_is_fixed(client, bob, campaign, pet
     client.force_login(bob)
 
     client.post(
-        f"/manage/petitions/{petition.pk}/edit/", petition_data(campaign, slug="new-address")
+        f"/en/manage/petitions/{petition.pk}/edit/", petition_data(campaign, slug="new-address")
     )
 
     petition.refresh_from_db()
@@ -206,7 +206,7 @@ def test_saving_an_edit_drops_the_public_pages_cached_copy(
     client.force_login(bob)
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/manage/petitions/{petition.pk}/edit/", petition_data(campaign))
+        client.post(f"/en/manage/petitions/{petition.pk}/edit/", petition_data(campaign))
 
     assert page_cache.get("free-them", "en") is None
 
@@ -220,7 +220,7 @@ def test_preview_shows_the_page_as_typed_and_changes_nothing(
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client.post(
-            f"/manage/petitions/{petition.pk}/preview/",
+            f"/en/manage/petitions/{petition.pk}/preview/",
             petition_data(
                 campaign,
                 title_en="Free them all, now",
@@ -249,7 +249,7 @@ def test_preview_shows_the_page_as_typed_and_changes_nothing(
 def test_preview_of_a_new_petition_saves_nothing(client, bob, campaign):
     client.force_login(bob)
 
-    response = client.post("/manage/petitions/new/preview/", petition_data(campaign))
+    response = client.post("/en/manage/petitions/new/preview/", petition_data(campaign))
 
     assert response.status_code == 200
     assert "<h1>Abolish the death penalty</h1>" in response.content.decode()
@@ -261,7 +261,7 @@ def test_saved_preview_shows_the_draft_as_the_public_will_see_it(client, bob, ca
     draft = PetitionFactory(campaign=campaign, status="draft", title="Not yet")
     client.force_login(bob)
 
-    response = client.get(f"/manage/petitions/{draft.pk}/preview/")
+    response = client.get(f"/en/manage/petitions/{draft.pk}/preview/")
 
     assert response.status_code == 200
     assert "<h1>Not yet</h1>" in response.content.decode()
@@ -271,7 +271,7 @@ def test_saved_preview_shows_the_draft_as_the_public_will_see_it(client, bob, ca
 def test_publishing_asks_first_and_says_what_will_happen(client, bob, campaign):
     draft = PetitionFactory(campaign=campaign, status="draft", slug="draft-one", title="Draft one")
     client.force_login(bob)
-    url = f"/manage/petitions/{draft.pk}/status/publish/"
+    url = f"/en/manage/petitions/{draft.pk}/status/publish/"
 
     question = client.get(url)
 
@@ -286,7 +286,7 @@ def test_publishing_asks_first_and_says_what_will_happen(client, bob, campaign):
     response = client.post(url)
 
     draft.refresh_from_db()
-    assert response.url == f"/manage/petitions/{draft.pk}/"
+    assert response.url == f"/en/manage/petitions/{draft.pk}/"
     assert draft.status == "open"
     assert draft.published_at is not None
     assert messages_of(response) == ["The petition is published."]
@@ -299,7 +299,7 @@ def test_publishing_in_a_draft_campaign_says_nobody_will_see_it_yet(client, caro
     draft = PetitionFactory(campaign=quiet, status="draft")
     client.force_login(carol)
 
-    question = client.get(f"/manage/petitions/{draft.pk}/status/publish/")
+    question = client.get(f"/en/manage/petitions/{draft.pk}/status/publish/")
 
     assert question.context["move"].effects[-1] == (
         "Its campaign “Quiet” is not live: nobody can see or sign the petition until staff "
@@ -313,7 +313,7 @@ def test_a_petition_whose_closing_time_passed_cannot_be_published(client, bob, c
     )
     client.force_login(bob)
 
-    response = client.post(f"/manage/petitions/{draft.pk}/status/publish/")
+    response = client.post(f"/en/manage/petitions/{draft.pk}/status/publish/")
 
     assert response.status_code == 409
     assert "has passed: change it or empty it first." in response.content.decode()
@@ -325,7 +325,7 @@ def test_closing_asks_first_then_closes(client, bob, petition):
     SignatureFactory.create_batch(3, petition=petition)
     Petition.objects.filter(pk=petition.pk).update(signature_count=3)
     client.force_login(bob)
-    url = f"/manage/petitions/{petition.pk}/status/close/"
+    url = f"/en/manage/petitions/{petition.pk}/status/close/"
 
     question = client.get(url).content.decode()
     petition.refresh_from_db()
@@ -344,7 +344,7 @@ def test_a_closed_petition_can_be_marked_delivered(client, bob, petition):
     petition.set_status(Petition.Status.CLOSED)
     client.force_login(bob)
 
-    client.post(f"/manage/petitions/{petition.pk}/status/deliver/")
+    client.post(f"/en/manage/petitions/{petition.pk}/status/deliver/")
 
     petition.refresh_from_db()
     assert petition.status == "delivered"
@@ -354,7 +354,7 @@ def test_a_closed_petition_can_be_marked_delivered(client, bob, petition):
 def test_an_open_petition_cannot_be_delivered_without_closing(client, bob, petition):
     client.force_login(bob)
 
-    response = client.post(f"/manage/petitions/{petition.pk}/status/deliver/")
+    response = client.post(f"/en/manage/petitions/{petition.pk}/status/deliver/")
 
     assert response.status_code == 409
     petition.refresh_from_db()
@@ -364,7 +364,7 @@ def test_an_open_petition_cannot_be_delivered_without_closing(client, bob, petit
 def test_dashboard_offers_only_the_moves_the_status_allows(client, bob, petition):
     client.force_login(bob)
 
-    response = client.get(f"/manage/petitions/{petition.pk}/")
+    response = client.get(f"/en/manage/petitions/{petition.pk}/")
 
     assert list(response.context["moves"]) == ["close"]
 
@@ -373,16 +373,16 @@ def test_duplicating_makes_a_draft_copy_at_a_fresh_address(client, bob, campaign
     SignatureFactory(petition=petition)
     client.force_login(bob)
 
-    page = client.get(f"/manage/petitions/{petition.pk}/duplicate/")
-    first = client.post(f"/manage/petitions/{petition.pk}/duplicate/", {"campaign": campaign.pk})
-    second = client.post(f"/manage/petitions/{petition.pk}/duplicate/", {"campaign": campaign.pk})
+    page = client.get(f"/en/manage/petitions/{petition.pk}/duplicate/")
+    first = client.post(f"/en/manage/petitions/{petition.pk}/duplicate/", {"campaign": campaign.pk})
+    second = client.post(f"/en/manage/petitions/{petition.pk}/duplicate/", {"campaign": campaign.pk})
 
     assert page.status_code == 200
     copies = Petition.objects.filter(slug__startswith="free-them-").order_by("pk")
     assert [c.slug for c in copies] == ["free-them-copy", "free-them-copy-2"]
     copy = copies[0]
-    assert first.url == f"/manage/petitions/{copy.pk}/edit/"
-    assert second.url == f"/manage/petitions/{copies[1].pk}/edit/"
+    assert first.url == f"/en/manage/petitions/{copy.pk}/edit/"
+    assert second.url == f"/en/manage/petitions/{copies[1].pk}/edit/"
     assert (copy.status, copy.title, copy.goal, copy.signature_count) == (
         "draft",
         "Free them now",
@@ -400,7 +400,7 @@ def test_a_copy_goes_only_to_a_campaign_the_manager_runs(client, bob, petition, 
     elsewhere = mallory.managed_campaigns.get()
 
     response = client.post(
-        f"/manage/petitions/{petition.pk}/duplicate/", {"campaign": elsewhere.pk}
+        f"/en/manage/petitions/{petition.pk}/duplicate/", {"campaign": elsewhere.pk}
     )
 
     assert response.status_code == 400
@@ -413,9 +413,9 @@ def test_a_retired_official_stays_on_a_petition_edited_later(client, bob, campai
     petition.targets.add(retired)
     client.force_login(bob)
 
-    page = client.get(f"/manage/petitions/{petition.pk}/edit/").content.decode()
+    page = client.get(f"/en/manage/petitions/{petition.pk}/edit/").content.decode()
     client.post(
-        f"/manage/petitions/{petition.pk}/edit/",
+        f"/en/manage/petitions/{petition.pk}/edit/",
         petition_data(campaign, targets=[t.pk for t in petition.targets.all()]),
     )
 

@@ -22,4 +22,6 @@ def without_csrf_tokens(html: bytes) -> bytes:
 
 
 def confirm_link(message) -> str:
-    return re.search(r"http://testserver(/petitions/confirm/[^/\s]+/)", message.body).group(1)
+    return re.search(
+        r"http://testserver(/(?:en|ko)/petitions/confirm/[^/\s]+/)", message.body
+    ).group(1)

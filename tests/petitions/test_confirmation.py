@@ -43,7 +43,7 @@ def test_confirm_link_post_confirms_and_shows_the_new_count(client, post, petiti
 
     response = post(link)
 
-    assert response["Location"] == "/petitions/free-them/"
+    assert response["Location"] == "/en/petitions/free-them/"
     assert Signature.objects.get().status == Signature.Status.CONFIRMED
     assert count_of(petition) == 1
     page = client.get(response["Location"]).content.decode()

@@ -98,7 +98,7 @@ def test_switching_shards_off_keeps_the_count_exact(petition, settings):
 def test_pages_and_count_json_show_the_sharded_count(client, petition, sharded):
     confirm_all(petition, 3)
 
-    data = client.get(reverse("petitions:count", args=[petition.slug])).json()
+    data = client.get(reverse("petition_count", args=[petition.slug])).json()
     page = client.get(petition.get_absolute_url()).content.decode()
     listing = client.get(reverse("petitions:list")).content.decode()
 

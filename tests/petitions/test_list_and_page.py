@@ -57,10 +57,10 @@ def test_petition_page_shows_text_targets_counter_and_form(client, petition):
     assert '<progress max="2" value="1"' in html
     assert "Min-ji Park" in html
     assert "Free them." in html
-    assert 'action="/petitions/free-them/sign/"' in html
+    assert 'action="/en/petitions/free-them/sign/"' in html
     assert 'property="og:title" content="Free them now"' in html
     assert 'name="twitter:card" content="summary"' in html
-    assert 'rel="canonical" href="http://testserver/petitions/free-them/"' in html
+    assert 'rel="canonical" href="http://testserver/en/petitions/free-them/"' in html
     assert response["Cache-Control"] == "private, no-cache"
 
 
@@ -132,7 +132,7 @@ def test_closed_petition_shows_final_count_and_no_form(client, petition):
     assert "This petition is closed" in html
     assert "It closed with 1 signatures." in html
     assert "hx-get" not in html
-    assert 'action="/petitions/free-them/sign/"' not in html
+    assert 'action="/en/petitions/free-them/sign/"' not in html
 
 
 def test_petition_past_its_closing_time_is_closed(client, petition):
@@ -195,24 +195,24 @@ def test_share_links_are_plain_links_with_ref_codes(client, petition):
     html = client.get(petition.get_absolute_url()).content.decode()
 
     assert (
-        "https://x.com/intent/post?text=Free%20them%20now&amp;url=http%3A%2F%2Ftestserver%2Fpetitions%2Ffree-them%2F%3Fref%3Dx"
+        "https://x.com/intent/post?text=Free%20them%20now&amp;url=http%3A%2F%2Ftestserver%2Fen%2Fpetitions%2Ffree-them%2F%3Fref%3Dx"
         in html
     )
     assert (
-        "https://www.facebook.com/sharer/sharer.php?u=http%3A%2F%2Ftestserver%2Fpetitions%2Ffree-them%2F%3Fref%3Dfacebook"
+        "https://www.facebook.com/sharer/sharer.php?u=http%3A%2F%2Ftestserver%2Fen%2Fpetitions%2Ffree-them%2F%3Fref%3Dfacebook"
         in html
     )
     assert (
-        "https://wa.me/?text=Free%20them%20now%20http%3A%2F%2Ftestserver%2Fpetitions%2Ffree-them%2F%3Fref%3Dwhatsapp"
+        "https://wa.me/?text=Free%20them%20now%20http%3A%2F%2Ftestserver%2Fen%2Fpetitions%2Ffree-them%2F%3Fref%3Dwhatsapp"
         in html
     )
     assert (
-        "https://bsky.app/intent/compose?text=Free%20them%20now%20http%3A%2F%2Ftestserver%2Fpetitions%2Ffree-them%2F%3Fref%3Dbluesky"
+        "https://bsky.app/intent/compose?text=Free%20them%20now%20http%3A%2F%2Ftestserver%2Fen%2Fpetitions%2Ffree-them%2F%3Fref%3Dbluesky"
         in html
     )
     assert 'href="mailto:?subject=Free%20them%20now&amp;body=' in html
-    assert 'data-share-url="http://testserver/petitions/free-them/?ref=kakao"' in html
-    assert 'value="http://testserver/petitions/free-them/?ref=link"' in html
+    assert 'data-share-url="http://testserver/en/petitions/free-them/?ref=kakao"' in html
+    assert 'value="http://testserver/en/petitions/free-them/?ref=link"' in html
     assert '<script src="http' not in html
 
 
@@ -222,7 +222,7 @@ def test_campaign_page_lists_its_open_petitions(client, petition, campaign):
     response = client.get(campaign.get_absolute_url())
 
     assert [(a.kind, a.title, a.url) for a in response.context["actions"]] == [
-        ("petition", "Free them now", "/petitions/free-them/")
+        ("petition", "Free them now", "/en/petitions/free-them/")
     ]
     assert "Sign the petition" in response.content.decode()
 
@@ -235,7 +235,7 @@ def test_count_json_returns_count_goal_and_time_with_cache_headers(client, petit
     signatures.reconcile_counts()
     petition.refresh_from_db()
 
-    response = client.get(reverse("petitions:count", args=[petition.slug]))
+    response = client.get(reverse("petition_count", args=[petition.slug]))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
@@ -250,7 +250,7 @@ def test_count_json_returns_count_goal_and_time_with_cache_headers(client, petit
 def test_count_json_of_a_draft_is_not_found(client, campaign):
     draft = PetitionFactory(campaign=campaign, status=Petition.Status.DRAFT)
 
-    assert client.get(reverse("petitions:count", args=[draft.slug])).status_code == 404
+    assert client.get(reverse("petition_count", args=[draft.slug])).status_code == 404
 
 
 def test_counter_fragment_is_the_counter_alone_and_keeps_polling(client, petition):
@@ -263,7 +263,7 @@ def test_counter_fragment_is_the_counter_alone_and_keeps_polling(client, petitio
     assert 'hx-trigger="every 30s"' in html
     assert "<html" not in html
     assert response["Cache-Control"] == "public, max-age=15"
-    assert set(response["Vary"].split(", ")) == {"Accept-Language", "Cookie"}
+    assert response["Vary"] == "Cookie"  # the language is in the address
 
 
 def test_counter_fragment_of_a_draft_is_not_found(client, campaign):

@@ -13,7 +13,7 @@ def confirm_links(messages) -> list[str]:
     return [
         link
         for message in messages
-        for link in re.findall(r"http://testserver(/petitions/confirm/[^/\s]+/)", message.body)
+        for link in re.findall(r"http://testserver(/en/petitions/confirm/[^/\s]+/)", message.body)
     ]
 
 

@@ -44,7 +44,7 @@ def test_each_visitor_gets_their_own_csrf_token_and_can_sign(
         token = csrf_tokens(html).pop()
         data = form_data(email=f"visitor{number}@example.org", csrfmiddlewaretoken=token)
         with django_capture_on_commit_callbacks(execute=True):  # the task that signs
-            assert browser.post(f"/petitions/{petition.slug}/sign/", data).status_code == 302
+            assert browser.post(f"/en/petitions/{petition.slug}/sign/", data).status_code == 302
     assert petition.signatures.count() == 2
 
 
@@ -54,7 +54,7 @@ def test_a_visitors_token_does_not_work_for_another(petition):
     second.get(petition.get_absolute_url())
 
     response = second.post(
-        f"/petitions/{petition.slug}/sign/", form_data(csrfmiddlewaretoken=first_token)
+        f"/en/petitions/{petition.slug}/sign/", form_data(csrfmiddlewaretoken=first_token)
     )
 
     assert response.status_code == 403

@@ -93,8 +93,8 @@ def test_sign_petition_sends_the_confirmation_email_after_commit(petition, sign)
     message = mail.outbox[0]
     assert message.to == ["jiwoo@example.org"]
     assert message.subject == "Please confirm your signature: Free them now"
-    assert "http://testserver/petitions/confirm/" in message.body
-    assert "http://testserver/petitions/withdraw/" in message.body
+    assert "http://testserver/en/petitions/confirm/" in message.body
+    assert "http://testserver/en/petitions/withdraw/" in message.body
 
 
 def test_confirmation_email_greets_without_the_typed_name_and_escapes_the_title(campaign, sign):
@@ -285,8 +285,8 @@ def test_repeat_mail_carries_a_confirm_link_only_while_unconfirmed(petition, sig
     Signature.objects.filter(pk=signature.pk).update(repeat_mailed_at=None)
     sign(petition)
 
-    assert "/petitions/confirm/" in mail.outbox[0].body
-    assert "/petitions/confirm/" not in mail.outbox[1].body
+    assert "/en/petitions/confirm/" in mail.outbox[0].body
+    assert "/en/petitions/confirm/" not in mail.outbox[1].body
 
 
 def test_repeat_signer_is_recognised_on_a_supporter_from_another_action(petition, sign):

@@ -15,7 +15,7 @@ from tests.petitions.helpers import (
 def test_honeypot_filled_holds_the_signature_for_review(post, petition):
     response = post(sign_url(petition), form_data(website="http://spam.example"))
 
-    assert response["Location"] == "/petitions/free-them/thanks/"
+    assert response["Location"] == "/en/petitions/free-them/thanks/"
     signature = Signature.objects.get()
     assert (signature.status, signature.review_reason) == ("review", "honeypot")
     assert mail.outbox == []
@@ -101,7 +101,7 @@ def test_sign_page_loads_the_solver_only_when_the_challenge_is_on(
     on = client.get(petition.get_absolute_url()).content.decode()
 
     assert "petition-sign.js" not in off
-    assert 'data-challenge-url="/petitions/challenge.json?petition=free-them"' in on
+    assert 'data-challenge-url="/en/petitions/challenge.json?petition=free-them"' in on
     assert "petition-sign.js" in on
 
 

@@ -75,7 +75,7 @@ def test_verified_supporter_sees_when_they_signed_and_can_withdraw(client, post,
     html = page.content.decode()
     assert f"You signed on {date_filter(signed_on, 'DATE_FORMAT')}." in html
     assert page.context["form"] is None
-    assert withdrawn["Location"] == "/petitions/free-them/"
+    assert withdrawn["Location"] == "/en/petitions/free-them/"
     assert Signature.objects.count() == 0
     assert count_of(petition) == 0
     after = client.get(petition.get_absolute_url()).content.decode()

@@ -29,7 +29,7 @@ def test_sign_happy_path_redirects_to_check_your_email(client, post, petition):
     response = post(sign_url(petition), form_data(wants_updates="on", source="news<letter>"))
 
     assert response.status_code == 302
-    assert response["Location"] == "/petitions/free-them/thanks/"
+    assert response["Location"] == "/en/petitions/free-them/thanks/"
     signature = Signature.objects.get()
     assert signature.status == Signature.Status.PENDING
     assert signature.source == "newsletter"
@@ -75,7 +75,7 @@ def test_thanks_page_asks_for_a_gift_once_when_donations_are_on(client, petition
     page = response.content.decode()
     assert response.context["next_action"] is None  # the donate card is not the next action
     assert page.count("Will you also give?") == 1
-    assert f"/donate/?campaign={petition.campaign.slug}" in page
+    assert f"/en/donate/?campaign={petition.campaign.slug}" in page
 
 
 def test_thanks_page_does_not_ask_for_money_when_donations_are_off(client, petition):

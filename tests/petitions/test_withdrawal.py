@@ -61,7 +61,7 @@ def test_my_activity_lists_signatures_with_a_withdraw_link(client, alice, petiti
     html = response.content.decode()
     assert "Petitions you signed" in html
     assert "Free them now" in html
-    assert "/petitions/withdraw/" in html
+    assert "/en/petitions/withdraw/" in html
 
 
 def test_my_data_export_contains_signatures(client, petition):

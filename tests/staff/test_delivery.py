@@ -14,8 +14,8 @@ from petitions.staff.exports import csv_line
 from tests.factories import TargetFactory
 from tests.staff.conftest import at, recount, sign
 
-EXPORT = "/manage/petitions/free-them/export/"
-PACKS = "/manage/petitions/free-them/export/packs/"
+EXPORT = "/en/manage/petitions/free-them/export/"
+PACKS = "/en/manage/petitions/free-them/export/packs/"
 
 
 @pytest.fixture

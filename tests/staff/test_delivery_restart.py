@@ -10,7 +10,7 @@ from petitions.signatures import withdraw_signature
 from tests.interleave import after_progress
 from tests.staff.conftest import at, recount, sign
 
-PACKS = "/manage/petitions/free-them/export/packs/"
+PACKS = "/en/manage/petitions/free-them/export/packs/"
 
 
 def signers(petition):

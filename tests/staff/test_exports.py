@@ -10,8 +10,8 @@ from accounts.models import AuditEntry
 from petitions.staff.exports import ExportSpec, SignatureExport
 from tests.staff.conftest import at, recount, sign
 
-EXPORT = "/manage/petitions/free-them/export/"
-CSV = "/manage/petitions/free-them/export/signatures.csv"
+EXPORT = "/en/manage/petitions/free-them/export/"
+CSV = "/en/manage/petitions/free-them/export/signatures.csv"
 ALL_COLUMNS = [
     "signed_at",
     "confirmed_at",
@@ -230,7 +230,7 @@ def test_export_page_offers_the_columns_the_user_may_choose(client, bob, signatu
     page = client.get(EXPORT).content.decode()
 
     assert 'value="first_name"' in page and 'value="email"' not in page
-    assert 'action="/manage/petitions/free-them/export/signatures.csv"' in page
+    assert 'action="/en/manage/petitions/free-them/export/signatures.csv"' in page
 
 
 def test_command_writes_the_same_bytes_as_the_download(client, carol, signatures, tmp_path):

@@ -11,9 +11,9 @@ from petitions.models import ModerationAction, Signature
 from tests.factories import PetitionFactory
 from tests.staff.conftest import at, recount, sign
 
-QUEUE = "/manage/moderation/"
-BULK = "/manage/moderation/bulk/"
-APPLY = "/manage/moderation/bulk/apply/"
+QUEUE = "/en/manage/moderation/"
+BULK = "/en/manage/moderation/bulk/"
+APPLY = "/en/manage/moderation/bulk/apply/"
 BOT = "b" * 32
 
 
@@ -121,7 +121,8 @@ def test_release_sends_each_where_release_status_says_and_counts_stay_exact(
 
     action = ModerationAction.objects.get()
     assert (
-        response.status_code == 302 and response.url == f"/manage/moderation/actions/{action.pk}/"
+        response.status_code == 302
+        and response.url == f"/en/manage/moderation/actions/{action.pk}/"
     )
     # Unconfirmed -> waits for its email confirmation; confirmed its email -> counts.
     assert statuses(held) == ["pending", "confirmed", "confirmed", "review"]
@@ -136,7 +137,7 @@ def test_invalidate_uncounts_confirmed_and_undo_restores_exactly(client, carol, 
     assert count_is_exact(petition) and petition.signature_count == 0
     action = ModerationAction.objects.get()
 
-    response = client.post(f"/manage/moderation/actions/{action.pk}/undo/", follow=True)
+    response = client.post(f"/en/manage/moderation/actions/{action.pk}/undo/", follow=True)
 
     assert statuses(held) == ["review", "review", "confirmed", "review"]
     assert [Signature.objects.get(pk=s.pk).review_reason for s in held[:2]] == [
@@ -162,7 +163,7 @@ def test_undo_leaves_alone_what_moved_since_and_clears_stamped_confirmations(
 
     change_signature_status(signature=moved_since, status="invalidated")
 
-    client.post(f"/manage/moderation/actions/{ModerationAction.objects.get().pk}/undo/")
+    client.post(f"/en/manage/moderation/actions/{ModerationAction.objects.get().pk}/undo/")
 
     assert statuses(held) == ["review", "invalidated", "confirmed", "review"]
     assert Signature.objects.get(pk=held[0].pk).confirmed_at is None
@@ -173,9 +174,9 @@ def test_an_action_is_undone_once(client, carol, held):
     client.force_login(carol)
     apply(client, preview(client, action="release", ip_hash=BOT))
     action = ModerationAction.objects.get()
-    client.post(f"/manage/moderation/actions/{action.pk}/undo/")
+    client.post(f"/en/manage/moderation/actions/{action.pk}/undo/")
 
-    again = client.post(f"/manage/moderation/actions/{action.pk}/undo/", follow=True)
+    again = client.post(f"/en/manage/moderation/actions/{action.pk}/undo/", follow=True)
 
     assert "This action has already been undone." in again.content.decode()
     assert AuditEntry.objects.filter(action="moderation.undo").count() == 1
@@ -330,7 +331,7 @@ def test_trending_lists_addresses_and_domains_over_the_thresholds(client, carol,
     sign(petition, "Ji-woo", "Kim", email="jiwoo@example.org", ip_hash="c" * 32, created_at=now)
     client.force_login(carol)
 
-    response = client.get("/manage/moderation/trending/", {"ip": 3, "domain": 2})
+    response = client.get("/en/manage/moderation/trending/", {"ip": 3, "domain": 2})
 
     report = response.context["report"]
     assert [(r["ip_hash"], r["total"], r["confirmed_count"]) for r in report["addresses"]] == [
@@ -348,7 +349,7 @@ def test_trending_uses_the_configured_thresholds(client, carol, petition, settin
     )
     client.force_login(carol)
 
-    report = client.get("/manage/moderation/trending/").context["report"]
+    report = client.get("/en/manage/moderation/trending/").context["report"]
 
     assert [r["ip_hash"] for r in report["addresses"]] == [BOT]
     assert [r["domain"] for r in report["domains"]] == ["example.org"]

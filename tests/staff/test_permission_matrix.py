@@ -19,19 +19,19 @@ from tests.staff.conftest import recount, sign
 
 URLS = [
     # (method, path, who may: "staff" or "managers")
-    ("get", "/manage/moderation/", "staff"),
-    ("get", "/manage/moderation/bulk/", "staff"),
-    ("post", "/manage/moderation/bulk/apply/", "staff"),
-    ("get", "/manage/moderation/actions/", "staff"),
-    ("get", "/manage/moderation/actions/{action}/", "staff"),
-    ("post", "/manage/moderation/actions/{action}/undo/", "staff"),
-    ("get", "/manage/moderation/trending/", "staff"),
-    ("get", "/manage/petitions/free-them/export/", "managers"),
-    ("get", "/manage/petitions/free-them/export/signatures.csv", "managers"),
-    ("post", "/manage/petitions/free-them/export/packs/", "managers"),
-    ("get", "/manage/petitions/free-them/export/packs/{pack}/", "managers"),
-    ("get", "/manage/petitions/free-them/export/packs/{pack}/pack.pdf", "managers"),
-    ("get", "/manage/petitions/free-them/export/packs/{pack}/list.csv", "managers"),
+    ("get", "/en/manage/moderation/", "staff"),
+    ("get", "/en/manage/moderation/bulk/", "staff"),
+    ("post", "/en/manage/moderation/bulk/apply/", "staff"),
+    ("get", "/en/manage/moderation/actions/", "staff"),
+    ("get", "/en/manage/moderation/actions/{action}/", "staff"),
+    ("post", "/en/manage/moderation/actions/{action}/undo/", "staff"),
+    ("get", "/en/manage/moderation/trending/", "staff"),
+    ("get", "/en/manage/petitions/free-them/export/", "managers"),
+    ("get", "/en/manage/petitions/free-them/export/signatures.csv", "managers"),
+    ("post", "/en/manage/petitions/free-them/export/packs/", "managers"),
+    ("get", "/en/manage/petitions/free-them/export/packs/{pack}/", "managers"),
+    ("get", "/en/manage/petitions/free-them/export/packs/{pack}/pack.pdf", "managers"),
+    ("get", "/en/manage/petitions/free-them/export/packs/{pack}/list.csv", "managers"),
 ]
 
 # Exact outcomes: (status, where a redirect goes) per person and kind of page.
@@ -44,9 +44,12 @@ EXPECTED = {
     "staff": {"staff": (200, None), "managers": (200, None)},
 }
 POST_SUCCESS = {
-    "/manage/moderation/bulk/apply/": (302, "/manage/moderation/actions/"),
-    "/manage/moderation/actions/{action}/undo/": (302, "/manage/moderation/actions/"),
-    "/manage/petitions/free-them/export/packs/": (302, "/manage/petitions/free-them/export/packs/"),
+    "/en/manage/moderation/bulk/apply/": (302, "/en/manage/moderation/actions/"),
+    "/en/manage/moderation/actions/{action}/undo/": (302, "/en/manage/moderation/actions/"),
+    "/en/manage/petitions/free-them/export/packs/": (
+        302,
+        "/en/manage/petitions/free-them/export/packs/",
+    ),
 }
 
 
