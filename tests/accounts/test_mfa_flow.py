@@ -65,25 +65,25 @@ def test_the_window_is_ten_minutes():
 
 
 def test_a_new_manager_sets_up_mfa_and_lands_on_manage(client, new_staff):
-    assert _sign_in(client, new_staff, next_url="/manage/") == "/manage/"
-    to_set_up = client.get("/manage/")
-    assert to_set_up.url == f"{reverse('accounts:mfa_required')}?next=%2Fmanage%2F"
+    assert _sign_in(client, new_staff, next_url="/en/manage/") == "/en/manage/"
+    to_set_up = client.get("/en/manage/")
+    assert to_set_up.url == f"{reverse('accounts:mfa_required')}?next=%2Fen%2Fmanage%2F"
     client.get(to_set_up.url)
     client.get(ACTIVATE)
     secret = client.session[SECRET_SESSION_KEY]
 
     activated = client.post(ACTIVATE, {"code": _current_code(secret)})
     codes_page = client.get(activated.url).content.decode()
-    back = client.get(f"{reverse('accounts:mfa_required')}?next=%2Fmanage%2F")
+    back = client.get(f"{reverse('accounts:mfa_required')}?next=%2Fen%2Fmanage%2F")
     manage = client.get(back.url)
 
     assert activated.url == reverse("mfa_view_recovery_codes")
     assert Authenticator.objects.filter(user=new_staff, type="totp").count() == 1
     assert (
-        '<a class="button" href="/account/security/required/?next=/manage/">'
+        '<a class="button" href="/en/account/security/required/?next=/en/manage/">'
         "Continue where you were going</a>"
     ) in codes_page
-    assert (back.status_code, back.url) == (302, "/manage/")
+    assert (back.status_code, back.url) == (302, "/en/manage/")
     assert manage.status_code == 200
     assert "sori_after_mfa" not in client.session
 

@@ -75,7 +75,7 @@ def test_managers_without_mfa_are_sent_to_set_it_up(signed_in, bob):
     response = signed_in(bob).get("/manage/api/")
 
     assert response.status_code == 302
-    assert response["Location"] == "/account/security/required/?next=%2Fmanage%2Fapi%2F"
+    assert response["Location"] == "/en/account/security/required/?next=%2Fmanage%2Fapi%2F"
 
 
 def test_a_webhook_is_added_tested_and_its_log_shown(
@@ -188,6 +188,6 @@ def test_the_pages_and_errors_speak_korean(signed_in, carol):
 
 
 def test_the_manager_index_links_to_the_api_page(signed_in, bob, campaign):
-    page = signed_in(bob).get("/manage/")
+    page = signed_in(bob).get("/en/manage/")
 
     assert b'<a href="/manage/api/">API tokens and webhooks</a>' in page.content

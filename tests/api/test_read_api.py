@@ -84,7 +84,7 @@ def test_petitions_and_their_signatures(staff_api):
     ]
     validate(detail, "petition")
     assert detail["total_signatures"] == 3
-    assert detail["browser_url"] == "http://testserver/petitions/free-them/"
+    assert detail["browser_url"] == "http://testserver/en/petitions/free-them/"
     members = validate_collection(signed, "osdi:signatures")
     assert [m["comments"] for m in members] == ["c0", "c1", "c2"]
     assert members[0]["_links"]["osdi:person"]["href"] == (

@@ -164,7 +164,7 @@ def test_a_korean_visitor_reads_the_campaign_in_korean(db):
     )
     campaign.targets.add(TargetFactory(organisation_ko="법무부", name_ko="법무부 장관"))
 
-    html = Client().get("/campaigns/reform/", **KOREAN).content.decode()
+    html = Client().get("/ko/campaigns/reform/", **KOREAN).content.decode()
 
     assert "<h1>국가보안법 개혁</h1>" in html
     assert '<p class="lead">평화적인 의견 때문에 처벌받아서는 안 됩니다.</p>' in html
@@ -185,8 +185,8 @@ def test_a_missing_korean_campaign_falls_back_with_a_note_and_its_lang(db):
         body_ko="",
     )
 
-    korean = Client().get("/campaigns/reform/", **KOREAN).content.decode()
-    english = Client().get("/campaigns/reform/").content.decode()
+    korean = Client().get("/ko/campaigns/reform/", **KOREAN).content.decode()
+    english = Client().get("/en/campaigns/reform/").content.decode()
 
     assert f'<p class="notice translation-note">{KOREAN_NOTE}</p>' in korean
     assert '<h1 lang="en">Reform the NSL</h1>' in korean
@@ -199,8 +199,8 @@ def test_the_home_page_cards_follow_the_language_and_mark_a_fallback(db):
     CampaignFactory(title_en="Reform the NSL", title_ko="국가보안법 개혁")
     CampaignFactory(title_en="Workers' rights", title_ko="", summary_ko="", body_ko="")
 
-    html = Client().get("/", **KOREAN).content.decode()
+    html = Client().get("/ko/", **KOREAN).content.decode()
 
     assert ">국가보안법 개혁</a></h3>" in html
-    assert '<h3 lang="en"><a href="/campaigns/' in html
+    assert '<h3 lang="en"><a href="/ko/campaigns/' in html
     assert f'<p class="help translation-note">{KOREAN_NOTE}</p>' in html

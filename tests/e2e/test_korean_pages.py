@@ -42,7 +42,7 @@ def test_a_date_reads_in_each_language_and_korean_readers_see_korean_time(browse
     PetitionFactory(slug="later", opens_at=OPENS)
 
     english, page, _fonts = _open(browser, live_server, "en-GB")
-    page.goto("/petitions/later/")
+    page.goto("/en/petitions/later/")
     expect(page.locator(".petition-sign")).to_contain_text(
         "This petition opens for signatures on 2 December 2030, 06:05 UTC."
     )
@@ -50,7 +50,7 @@ def test_a_date_reads_in_each_language_and_korean_readers_see_korean_time(browse
     english.close()
 
     korean, page, _fonts = _open(browser, live_server, "ko-KR")
-    page.goto("/petitions/later/")
+    page.goto("/petitions/later/")  # an address without a language: the browser's, Korean
     sign_box = page.locator(".petition-sign")
     expect(sign_box).to_contain_text("2030년 12월 2일 오후 3:05")
     assert "12/02/2030" not in sign_box.inner_text()
@@ -64,7 +64,7 @@ def test_korean_pages_fetch_the_korean_font_within_budget_and_english_pages_only
     PetitionFactory(slug="fonts")
 
     korean, page, fonts = _open(browser, live_server, "ko-KR")
-    page.goto("/petitions/fonts/")
+    page.goto("/ko/petitions/fonts/")
     page.wait_for_load_state("networkidle")
     page.evaluate("document.fonts.ready")
     korean.close()
@@ -73,7 +73,7 @@ def test_korean_pages_fetch_the_korean_font_within_budget_and_english_pages_only
     assert sum(fonts.values()) < 400_000
 
     english, page, fonts = _open(browser, live_server, "en-GB")
-    page.goto("/petitions/fonts/")
+    page.goto("/en/petitions/fonts/")
     page.wait_for_load_state("networkidle")
     page.evaluate("document.fonts.ready")
     english.close()

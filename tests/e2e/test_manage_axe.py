@@ -58,19 +58,21 @@ def screens(db):
     return {"staff": staff, "petition": petition, "action": action}
 
 
-def _pages(screens) -> dict[str, str]:
-    return {
-        "index": "/manage/",
-        "campaign": f"/manage/campaigns/{screens['petition'].campaign_id}/",
-        "dashboard": f"/manage/petitions/{screens['petition'].pk}/",
-        "letters": f"/manage/letters/actions/{screens['action'].pk}/",
-        "moderation": "/manage/moderation/",
-        "bulk": f"/manage/moderation/bulk/?preview=1&action=release&ip_hash={HASH}",
-        "trending": "/manage/moderation/trending/",
-        "actions": "/manage/moderation/actions/",
-        "donations": "/manage/donations/",
-        "audit": "/manage/audit/",
+def _pages(screens, language: str = "en") -> dict[str, str]:
+    """The screens, at their addresses in ``language``."""
+    pages = {
+        "index": "/en/manage/",
+        "campaign": f"/en/manage/campaigns/{screens['petition'].campaign_id}/",
+        "dashboard": f"/en/manage/petitions/{screens['petition'].pk}/",
+        "letters": f"/en/manage/letters/actions/{screens['action'].pk}/",
+        "moderation": "/en/manage/moderation/",
+        "bulk": f"/en/manage/moderation/bulk/?preview=1&action=release&ip_hash={HASH}",
+        "trending": "/en/manage/moderation/trending/",
+        "actions": "/en/manage/moderation/actions/",
+        "donations": "/en/manage/donations/",
+        "audit": "/en/manage/audit/",
     }
+    return {name: path.replace("/en/", f"/{language}/", 1) for name, path in pages.items()}
 
 
 def _signed_in_page(browser, live_server, user, *, language: str, width: int):
@@ -108,7 +110,7 @@ def test_manager_screens_have_no_serious_accessibility_problem(
     )
     problems = {}
     try:
-        for name, path in _pages(screens).items():
+        for name, path in _pages(screens, language).items():
             response = page.goto(path)
             assert response.status == 200, (name, response.status)
             assert page.locator("html").get_attribute("lang") == language
@@ -162,7 +164,7 @@ def test_filters_and_tables_stay_in_their_place(browser, live_server, screens, l
     )
     found = {}
     try:
-        for name, path in _pages(screens).items():
+        for name, path in _pages(screens, language).items():
             page.goto(path)
             spills, overlaps = page.evaluate(NO_SPILL), page.evaluate(OVERLAPS)
             if spills or overlaps:

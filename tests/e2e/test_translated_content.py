@@ -58,7 +58,8 @@ def test_a_korean_browser_reads_the_petition_in_korean_and_sees_a_fallback_noted
 ):
     context, page = korean_page(browser, live_server, locale="ko-KR")
     try:
-        page.goto("/petitions/article-7/")
+        page.goto("/petitions/article-7/")  # an old link: the browser's language, Korean
+        expect(page).to_have_url(f"{live_server.url}/ko/petitions/article-7/")
         expect(page.locator("html")).to_have_attribute("lang", "ko")
         expect(page.get_by_role("heading", level=1)).to_have_text(
             "「국가보안법」 제7조를 개정하거나 폐지해 주십시오"
@@ -66,10 +67,10 @@ def test_a_korean_browser_reads_the_petition_in_korean_and_sees_a_fallback_noted
         expect(page.locator(".prose strong")).to_have_text("거듭 권고")
         expect(page.locator(".translation-note")).to_have_count(0)
 
-        page.goto("/petitions/")
+        page.goto("/ko/petitions/")
         expect(page.get_by_role("link", name="「국가보안법」 제7조를")).to_be_visible()
 
-        page.goto("/petitions/workers/")
+        page.goto("/ko/petitions/workers/")
         expect(page.locator(".translation-note")).to_have_text(KOREAN_NOTE)
         heading = page.get_by_role("heading", level=1)
         expect(heading).to_have_text("A peaceful strike is not a crime")
@@ -80,12 +81,12 @@ def test_a_korean_browser_reads_the_petition_in_korean_and_sees_a_fallback_noted
         context.close()
 
 
-def test_the_language_cookie_chooses_korean_content_over_an_english_browser(
+def test_the_language_switch_chooses_korean_over_an_english_browser(
     browser, live_server, petitions
 ):
     context, page = korean_page(browser, live_server, locale="en-GB")
     try:
-        page.goto("/petitions/article-7/")  # stores the English copy
+        page.goto("/en/petitions/article-7/")  # stores the English copy
         expect(page.get_by_role("heading", level=1)).to_have_text("Amend or repeal Article 7")
 
         page.get_by_role("button", name="한국어").click()
@@ -93,7 +94,9 @@ def test_the_language_cookie_chooses_korean_content_over_an_english_browser(
         expect(page.get_by_role("heading", level=1)).to_have_text(
             "「국가보안법」 제7조를 개정하거나 폐지해 주십시오"
         )
-        page.goto("/petitions/article-7/")  # the Korean copy, never the stored English one
+        expect(page).to_have_url(f"{live_server.url}/ko/petitions/article-7/")
+        page.goto("/petitions/article-7/")  # an old link follows the chosen language
+        expect(page).to_have_url(f"{live_server.url}/ko/petitions/article-7/")
         expect(page.get_by_role("heading", level=1)).to_have_text(
             "「국가보안법」 제7조를 개정하거나 폐지해 주십시오"
         )

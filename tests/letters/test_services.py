@@ -244,7 +244,7 @@ def test_confirmation_mail_names_action_and_official_but_nothing_the_writer_type
 
     [message] = mail.outbox
     html = message.alternatives[0][0]
-    link = re.search(r"http://testserver/letters/confirm/\S+/", message.body).group(0)
+    link = re.search(r"http://testserver/en/letters/confirm/\S+/", message.body).group(0)
     assert message.subject == "Confirm: post your letter to Minister of Labour & Employment"
     assert message.body == (
         "Hello,\n\n"

@@ -23,7 +23,7 @@ def action(db):
 
 
 def test_a_korean_visitor_reads_the_letter_action_in_korean(action):
-    html = Client().get("/letters/write-to-the-minister/", **KOREAN).content.decode()
+    html = Client().get("/ko/letters/write-to-the-minister/", **KOREAN).content.decode()
 
     assert "<h1>법무부 장관님께 편지 쓰기</h1>" in html
     assert '<p class="lead">평화적인 표현을 기소하는 일을 중단해 달라고 요청해 주세요.</p>' in html
@@ -37,7 +37,7 @@ def test_a_missing_korean_introduction_falls_back_with_a_note_and_its_lang(actio
     action.intro_ko = ""
     action.save()
 
-    html = Client().get("/letters/write-to-the-minister/", **KOREAN).content.decode()
+    html = Client().get("/ko/letters/write-to-the-minister/", **KOREAN).content.decode()
 
     assert "<h1>법무부 장관님께 편지 쓰기</h1>" in html
     assert (
@@ -47,9 +47,9 @@ def test_a_missing_korean_introduction_falls_back_with_a_note_and_its_lang(actio
 
 
 def test_the_list_of_letter_actions_follows_the_language(action):
-    html = Client().get("/letters/", **KOREAN).content.decode()
+    html = Client().get("/ko/letters/", **KOREAN).content.decode()
 
-    assert '<a href="/letters/write-to-the-minister/">법무부 장관님께 편지 쓰기</a>' in html
+    assert '<a href="/ko/letters/write-to-the-minister/">법무부 장관님께 편지 쓰기</a>' in html
 
 
 def test_the_confirmation_mail_quotes_the_title_in_the_mails_language(

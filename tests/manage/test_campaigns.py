@@ -155,7 +155,9 @@ def test_preview_may_be_framed_by_this_site_only(client, bob, campaign, settings
 def test_preview_of_an_invalid_form_lists_the_problems(client, bob, campaign):
     client.force_login(bob)
 
-    response = client.post(f"/en/manage/campaigns/{campaign.pk}/preview/", campaign_data(title_en=""))
+    response = client.post(
+        f"/en/manage/campaigns/{campaign.pk}/preview/", campaign_data(title_en="")
+    )
 
     assert response.status_code == 400
     assert (
@@ -243,7 +245,8 @@ def test_the_index_leads_to_every_action_and_to_new_ones(client, bob, campaign, 
     assert f'<a href="/en/manage/petitions/{petition.pk}/">Free them now</a>' in html
     assert f'href="/en/manage/petitions/new/?campaign={campaign.pk}">New petition</a>' in html
     assert (
-        f'href="/en/manage/letters/actions/new/?campaign={campaign.pk}">New letter action</a>' in html
+        f'href="/en/manage/letters/actions/new/?campaign={campaign.pk}">New letter action</a>'
+        in html
     )
     assert "Mallory" not in html
     assert "New campaign" not in html

@@ -221,7 +221,7 @@ def test_publishing_asks_first_then_opens_the_action(client, bob, campaign, mini
     draft.refresh_from_db()
     assert draft.status == "draft"
     assert question.context["move"].effects == [
-        "The letter action will be public at /letters/draft-letter/."
+        "The letter action will be public at /en/letters/draft-letter/."
     ]
 
     client.post(url)

@@ -23,7 +23,9 @@ def messages_of(response) -> list[str]:
 def test_a_manager_creates_a_draft_petition(client, bob, campaign, minister):
     client.force_login(bob)
 
-    response = client.post("/en/manage/petitions/new/", petition_data(campaign, targets=[minister.pk]))
+    response = client.post(
+        "/en/manage/petitions/new/", petition_data(campaign, targets=[minister.pk])
+    )
 
     petition = Petition.objects.get(slug="abolish-the-death-penalty")
     assert response.url == f"/en/manage/petitions/{petition.pk}/"
@@ -278,7 +280,7 @@ def test_publishing_asks_first_and_says_what_will_happen(client, bob, campaign):
     draft.refresh_from_db()
     assert draft.status == "draft"
     assert [str(effect) for effect in question.context["move"].effects] == [
-        "The petition will be public at /petitions/draft-one/.",
+        "The petition will be public at /en/petitions/draft-one/.",
         "It takes signatures at once.",
     ]
     assert "<h1>Publish “Draft one”?</h1>" in question.content.decode()
@@ -375,7 +377,9 @@ def test_duplicating_makes_a_draft_copy_at_a_fresh_address(client, bob, campaign
 
     page = client.get(f"/en/manage/petitions/{petition.pk}/duplicate/")
     first = client.post(f"/en/manage/petitions/{petition.pk}/duplicate/", {"campaign": campaign.pk})
-    second = client.post(f"/en/manage/petitions/{petition.pk}/duplicate/", {"campaign": campaign.pk})
+    second = client.post(
+        f"/en/manage/petitions/{petition.pk}/duplicate/", {"campaign": campaign.pk}
+    )
 
     assert page.status_code == 200
     copies = Petition.objects.filter(slug__startswith="free-them-").order_by("pk")

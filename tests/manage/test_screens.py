@@ -22,7 +22,7 @@ HASH = "0123456789abcdef0123456789abcdef"
 
 def _moves(html: str) -> list[str]:
     """The status moves a dashboard offers, by the name in their address."""
-    return re.findall(r'href="/manage/(?:petitions|letters/actions)/\d+/status/(\w+)/"', html)
+    return re.findall(r'href="/en/manage/(?:petitions|letters/actions)/\d+/status/(\w+)/"', html)
 
 
 # One move per status ------------------------------------------------------------------
@@ -43,7 +43,7 @@ def test_a_petition_dashboard_offers_one_move_to_each_status(
     Petition.objects.filter(pk=petition.pk).update(status=status)
     client.force_login(bob)
 
-    html = client.get(f"/manage/petitions/{petition.pk}/").content.decode()
+    html = client.get(f"/en/manage/petitions/{petition.pk}/").content.decode()
 
     assert _moves(html) == offered
 
@@ -62,7 +62,7 @@ def test_a_letter_action_dashboard_offers_one_move_to_each_status(
     LetterAction.objects.filter(pk=letter_action.pk).update(status=status)
     client.force_login(bob)
 
-    html = client.get(f"/manage/letters/actions/{letter_action.pk}/").content.decode()
+    html = client.get(f"/en/manage/letters/actions/{letter_action.pk}/").content.decode()
 
     assert _moves(html) == offered
 
@@ -71,9 +71,9 @@ def test_a_draft_cannot_be_opened_again_nor_a_closed_petition_published(client, 
     client.force_login(bob)
     Petition.objects.filter(pk=petition.pk).update(status=Petition.Status.DRAFT)
 
-    reopen_draft = client.post(f"/manage/petitions/{petition.pk}/status/reopen/")
+    reopen_draft = client.post(f"/en/manage/petitions/{petition.pk}/status/reopen/")
     Petition.objects.filter(pk=petition.pk).update(status=Petition.Status.CLOSED)
-    publish_closed = client.post(f"/manage/petitions/{petition.pk}/status/publish/")
+    publish_closed = client.post(f"/en/manage/petitions/{petition.pk}/status/publish/")
 
     assert (reopen_draft.status_code, publish_closed.status_code) == (409, 409)
     petition.refresh_from_db()
@@ -85,8 +85,8 @@ def test_a_delivered_petition_can_be_marked_as_not_delivered(client, bob, petiti
     petition.set_status(Petition.Status.DELIVERED)
     client.force_login(bob)
 
-    page = client.get(f"/manage/petitions/{petition.pk}/status/undeliver/").content.decode()
-    client.post(f"/manage/petitions/{petition.pk}/status/undeliver/")
+    page = client.get(f"/en/manage/petitions/{petition.pk}/status/undeliver/").content.decode()
+    client.post(f"/en/manage/petitions/{petition.pk}/status/undeliver/")
 
     assert "Its page no longer says it was delivered; it stays closed." in page
     petition.refresh_from_db()
@@ -109,7 +109,7 @@ def test_one_view_after_fourteen_older_signatures_shows_no_rate(client, bob, pet
     Client().get(petition.get_absolute_url())
     client.force_login(bob)
 
-    response = client.get(f"/manage/petitions/{petition.pk}/")
+    response = client.get(f"/en/manage/petitions/{petition.pk}/")
 
     figures = response.context["stats"]
     assert (figures.views_total, figures.views_since, figures.signed_since_views) == (
@@ -133,7 +133,7 @@ def test_the_rate_counts_only_signatures_since_views_were_counted(client, bob, p
     PageViewCount.objects.create(petition=petition, day=today, views=40)
     client.force_login(bob)
 
-    response = client.get(f"/manage/petitions/{petition.pk}/")
+    response = client.get(f"/en/manage/petitions/{petition.pk}/")
 
     figures = response.context["stats"]
     assert (figures.views_total, figures.signed_since_views) == (100, 5)
@@ -162,7 +162,7 @@ def test_below_the_threshold_there_is_no_rate_and_at_it_there_is(petition):
 def test_the_dashboard_explains_signatures_per_100_views(client, bob, petition):
     client.force_login(bob)
 
-    html = client.get(f"/manage/petitions/{petition.pk}/").content.decode()
+    html = client.get(f"/en/manage/petitions/{petition.pk}/").content.decode()
 
     assert "<summary>What “signatures per 100 views” means</summary>" in html
     assert "It is shown from 100 views on, for the whole petition and for each day" in html
@@ -173,7 +173,7 @@ def test_the_sources_table_scrolls_inside_its_own_panel(client, bob, petition):
     SignatureFactory(petition=petition, source="a-very-long-newsletter-code-2026")
     client.force_login(bob)
 
-    html = client.get(f"/manage/petitions/{petition.pk}/").content.decode()
+    html = client.get(f"/en/manage/petitions/{petition.pk}/").content.decode()
 
     region = (
         '<div class="table-scroll" tabindex="0" role="region" aria-labelledby="sources-caption">'
@@ -226,7 +226,7 @@ def test_the_queue_says_what_is_known_of_each_email_address(client, carol, petit
     _held(not_required, first_name="F", last_name="Free", confirmed_at=None)
     client.force_login(carol)
 
-    html = client.get("/manage/moderation/").content.decode()
+    html = client.get("/en/manage/moderation/").content.decode()
 
     assert _queue_states(html) == {
         "A Mailed": "Waiting for the emailed link",
@@ -244,7 +244,7 @@ def test_the_queue_shows_the_whole_hash_the_bulk_form_asks_for(client, carol, pe
     _held(petition, ip_hash=HASH)
     client.force_login(carol)
 
-    html = client.get("/manage/moderation/").content.decode()
+    html = client.get("/en/manage/moderation/").content.decode()
     shown = re.search(r"<code>([0-9a-f…]+)</code>", html).group(1)
 
     assert shown == HASH
@@ -258,7 +258,7 @@ def test_the_bulk_preview_shows_whole_hashes(client, carol, petition):
     client.force_login(carol)
 
     html = client.get(
-        "/manage/moderation/bulk/", {"preview": "1", "action": "release", "ip_hash": HASH}
+        "/en/manage/moderation/bulk/", {"preview": "1", "action": "release", "ip_hash": HASH}
     ).content.decode()
 
     assert f'<td class="break-anywhere"><code>{HASH}</code></td>' in html
@@ -272,7 +272,7 @@ def test_the_audit_log_names_each_action_in_words(client, carol):
         record_audit(actor=carol, action=code, subject="petition:free-them", rows=3)
     client.force_login(carol)
 
-    html = client.get("/manage/audit/").content.decode()
+    html = client.get("/en/manage/audit/").content.decode()
 
     cells = re.findall(r"<td>([^<]*)</td><td class=\"break-anywhere\">petition:free-them", html)
     assert cells == [
@@ -293,7 +293,7 @@ def test_the_audit_log_speaks_korean(client, carol):
     record_audit(actor=carol, action="export.signatures.csv", rows=1)
     client.force_login(carol)
 
-    html = client.get("/manage/audit/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    html = client.get("/ko/manage/audit/").content.decode()
 
     assert "<td>서명 내보내기(CSV)</td>" in html
     assert "export.signatures.csv</td>" not in html

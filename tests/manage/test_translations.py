@@ -15,7 +15,7 @@ from tests.manage.conftest import letter_data, petition_data
 def test_the_petition_editor_saves_both_languages(client, bob, campaign, minister):
     client.force_login(bob)
 
-    response = client.post("/manage/petitions/new/", petition_data(campaign))
+    response = client.post("/en/manage/petitions/new/", petition_data(campaign))
 
     petition = Petition.objects.get(slug="abolish-the-death-penalty")
     assert response.status_code == 302
@@ -36,7 +36,7 @@ def test_the_petition_editor_saves_both_languages(client, bob, campaign, ministe
 def test_the_editor_shows_the_languages_side_by_side_with_their_own_lang(client, bob, petition):
     client.force_login(bob)
 
-    html = client.get(f"/manage/petitions/{petition.pk}/edit/").content.decode()
+    html = client.get(f"/en/manage/petitions/{petition.pk}/edit/").content.decode()
 
     assert html.count('<fieldset class="language-column">') == 2
     assert "<legend>English</legend>" in html and "<legend>Korean</legend>" in html
@@ -50,7 +50,7 @@ def test_a_language_written_in_part_is_refused_by_the_editor(client, bob, campai
     client.force_login(bob)
 
     response = client.post(
-        "/manage/petitions/new/", petition_data(campaign, summary_ko="", body_ko="")
+        "/en/manage/petitions/new/", petition_data(campaign, summary_ko="", body_ko="")
     )
 
     assert response.status_code == 400
@@ -68,7 +68,7 @@ def test_each_preview_shows_the_page_in_its_language(client, bob, petition, lang
     client.force_login(bob)
 
     response = client.post(
-        f"/manage/petitions/{petition.pk}/preview/?language={language}",
+        f"/en/manage/petitions/{petition.pk}/preview/?language={language}",
         petition_data(petition.campaign),
     )
 
@@ -84,7 +84,7 @@ def test_the_korean_preview_of_english_only_text_shows_the_fallback(client, bob,
     client.force_login(bob)
 
     html = client.post(
-        f"/manage/petitions/{petition.pk}/preview/?language=ko",
+        f"/en/manage/petitions/{petition.pk}/preview/?language=ko",
         petition_data(petition.campaign, title_ko="", summary_ko="", body_ko=""),
     ).content.decode()
 
@@ -95,7 +95,7 @@ def test_the_korean_preview_of_english_only_text_shows_the_fallback(client, bob,
 def test_the_saved_preview_follows_the_language_asked_for(client, bob, campaign):
     client.force_login(bob)
 
-    html = client.get(f"/manage/campaigns/{campaign.pk}/preview/?language=ko").content.decode()
+    html = client.get(f"/en/manage/campaigns/{campaign.pk}/preview/?language=ko").content.decode()
 
     assert '<html lang="ko">' in html and f"<h1>{campaign.title_ko}</h1>" in html
 
@@ -109,7 +109,7 @@ def english_draft(campaign):
 
 def test_publishing_without_korean_asks_for_the_explicit_choice(client, bob, english_draft):
     client.force_login(bob)
-    url = f"/manage/petitions/{english_draft.pk}/status/publish/"
+    url = f"/en/manage/petitions/{english_draft.pk}/status/publish/"
 
     question = client.get(url).content.decode()
     refused = client.post(url)
@@ -131,13 +131,13 @@ def test_publishing_without_korean_by_choice_stores_it_for_the_dashboard(
     client.force_login(bob)
 
     response = client.post(
-        f"/manage/petitions/{english_draft.pk}/status/publish/", {"without_ko": "on"}
+        f"/en/manage/petitions/{english_draft.pk}/status/publish/", {"without_ko": "on"}
     )
 
     english_draft.refresh_from_db()
     assert response.status_code == 302
     assert (english_draft.status, english_draft.missing_languages) == ("open", ["ko"])
-    dashboard = client.get(f"/manage/petitions/{english_draft.pk}/").content.decode()
+    dashboard = client.get(f"/en/manage/petitions/{english_draft.pk}/").content.decode()
     assert "<li>English: complete</li>" in dashboard
     assert (
         "<li>Korean: published without it for now "
@@ -149,8 +149,8 @@ def test_publishing_in_both_languages_asks_nothing_more(client, bob, campaign):
     draft = PetitionFactory(campaign=campaign, slug="draft", status="draft")
     client.force_login(bob)
 
-    question = client.get(f"/manage/petitions/{draft.pk}/status/publish/").content.decode()
-    response = client.post(f"/manage/petitions/{draft.pk}/status/publish/")
+    question = client.get(f"/en/manage/petitions/{draft.pk}/status/publish/").content.decode()
+    response = client.post(f"/en/manage/petitions/{draft.pk}/status/publish/")
 
     draft.refresh_from_db()
     assert "without_ko" not in question
@@ -160,7 +160,7 @@ def test_publishing_in_both_languages_asks_nothing_more(client, bob, campaign):
 def test_a_campaign_goes_live_without_english_only_by_choice(client, carol):
     draft = CampaignFactory(status="draft", title_en="", summary_en="", body_en="")
     client.force_login(carol)
-    url = f"/manage/campaigns/{draft.pk}/status/publish/"
+    url = f"/en/manage/campaigns/{draft.pk}/status/publish/"
 
     refused = client.post(url)
     published = client.post(url, {"without_en": "on"})
@@ -175,7 +175,7 @@ def test_the_letter_action_editor_saves_page_and_letter_in_both_languages(
 ):
     client.force_login(bob)
 
-    client.post("/manage/letters/actions/new/", letter_data(campaign, [minister]))
+    client.post("/en/manage/letters/actions/new/", letter_data(campaign, [minister]))
 
     action = LetterAction.objects.get(slug="write-to-the-speaker")
     assert (action.title_en, action.title_ko) == ("Write to the Speaker", "국회의장님께 편지 쓰기")
@@ -190,7 +190,7 @@ def test_a_letter_action_without_korean_page_text_is_published_only_by_choice(
         campaign=campaign, status="draft", title_ko="", summary_ko="", intro_ko=""
     )
     client.force_login(bob)
-    url = f"/manage/letters/actions/{draft.pk}/status/publish/"
+    url = f"/en/manage/letters/actions/{draft.pk}/status/publish/"
 
     refused = client.post(url)
     published = client.post(url, {"without_ko": "on"})
@@ -198,7 +198,7 @@ def test_a_letter_action_without_korean_page_text_is_published_only_by_choice(
     draft.refresh_from_db()
     assert (refused.status_code, published.status_code) == (400, 302)
     assert (draft.status, draft.missing_languages) == ("open", ["ko"])
-    dashboard = client.get(f"/manage/letters/actions/{draft.pk}/").content.decode()
+    dashboard = client.get(f"/en/manage/letters/actions/{draft.pk}/").content.decode()
     assert "Korean: published without it for now" in dashboard
 
 
@@ -206,7 +206,7 @@ def test_someone_elses_manager_cannot_publish_without_a_language(client, mallory
     client.force_login(mallory)
 
     response = client.post(
-        f"/manage/petitions/{english_draft.pk}/status/publish/", {"without_ko": "on"}
+        f"/en/manage/petitions/{english_draft.pk}/status/publish/", {"without_ko": "on"}
     )
 
     english_draft.refresh_from_db()

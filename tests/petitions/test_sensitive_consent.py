@@ -2,6 +2,7 @@
 제23조), and keeps it as a consent record of its own."""
 
 from django.core import mail
+from django.utils import translation
 
 from accounts import notices
 from accounts.models import ConsentRecord
@@ -32,7 +33,9 @@ def test_signing_without_the_consent_is_refused_and_stores_nothing(post, petitio
 
 
 def test_signing_records_the_notice_and_the_separate_consent(post, petition):
-    post(sign_url(petition), form_data(wants_updates="on"), headers={"accept-language": "ko"})
+    with translation.override("ko"):
+        korean_sign_url = sign_url(petition)
+    post(korean_sign_url, form_data(wants_updates="on"))
 
     records = ConsentRecord.objects.order_by("pk")
     assert [(r.purpose, r.granted, r.notice_version, r.language) for r in records] == [

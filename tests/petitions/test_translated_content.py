@@ -40,7 +40,7 @@ def english_only(petition):
 
 
 def test_a_korean_visitor_reads_the_petition_in_korean(korean_petition):
-    html = Client().get("/petitions/free-them/", **KOREAN).content.decode()
+    html = Client().get("/ko/petitions/free-them/", **KOREAN).content.decode()
 
     assert "<h1>수감된 분들을 석방해 주십시오</h1>" in html
     assert '<p class="lead">평화적인 의견 때문에 수감된 모든 분을 석방해 주십시오.</p>' in html
@@ -52,7 +52,7 @@ def test_a_korean_visitor_reads_the_petition_in_korean(korean_petition):
 
 
 def test_an_english_visitor_reads_the_same_petition_in_english(korean_petition):
-    html = Client().get("/petitions/free-them/").content.decode()
+    html = Client().get("/en/petitions/free-them/").content.decode()
 
     assert "<h1>Free them now</h1>" in html
     assert "<li>The Minister of Justice, <span>Ministry of Justice</span></li>" in html
@@ -60,7 +60,7 @@ def test_an_english_visitor_reads_the_same_petition_in_english(korean_petition):
 
 
 def test_a_missing_korean_version_falls_back_to_english_with_a_note_and_its_lang(english_only):
-    html = Client().get("/petitions/free-them/", **KOREAN).content.decode()
+    html = Client().get("/ko/petitions/free-them/", **KOREAN).content.decode()
 
     assert f'<p class="notice translation-note">{KOREAN_NOTE}</p>' in html
     assert '<h1 lang="en">Free them now</h1>' in html
@@ -75,7 +75,7 @@ def test_a_missing_english_version_falls_back_to_korean_with_the_english_note(ko
     korean_petition.title_en = korean_petition.summary_en = korean_petition.body_en = ""
     korean_petition.save()
 
-    html = Client().get("/petitions/free-them/").content.decode()
+    html = Client().get("/en/petitions/free-them/").content.decode()
 
     assert '<p class="notice translation-note">This text is not yet available in English.</p>' in (
         html
@@ -83,32 +83,34 @@ def test_a_missing_english_version_falls_back_to_korean_with_the_english_note(ko
     assert '<h1 lang="ko">수감된 분들을 석방해 주십시오</h1>' in html
 
 
+def korean_sign_url(petition) -> str:
+    with translation.override("ko"):
+        return sign_url(petition)
+
+
 def test_cached_copies_are_kept_per_language_and_never_cross(korean_petition):
-    url = "/petitions/free-them/"
-    Client().get(url)  # renders and stores the English copy
-    Client().get(url, **KOREAN)  # renders and stores the Korean copy
+    Client().get("/en/petitions/free-them/")  # renders and stores the English copy
+    Client().get("/ko/petitions/free-them/")  # renders and stores the Korean copy
 
-    english = Client().get(url)
-    korean_by_header = Client().get(url, **KOREAN)
-    korean_by_cookie = Client()
-    korean_by_cookie.cookies["django_language"] = "ko"
-    korean_by_cookie = korean_by_cookie.get(url)
+    english = Client().get("/en/petitions/free-them/")
+    english_for_a_korean_browser = Client().get("/en/petitions/free-them/", **KOREAN)
+    korean = Client().get("/ko/petitions/free-them/")
 
-    for response in (english, korean_by_header, korean_by_cookie):
+    for response in (english, english_for_a_korean_browser, korean):
         assert not hasattr(response.wsgi_request, "user")  # served by the fast path
-    assert "<h1>Free them now</h1>" in english.content.decode()
-    assert "수감된 분들을" not in english.content.decode()
-    for korean in (korean_by_header, korean_by_cookie):
-        assert korean.headers["Content-Language"] == "ko"
-        assert "<h1>수감된 분들을 석방해 주십시오</h1>" in korean.content.decode()
-        assert "Free them now" not in korean.content.decode()
+    for response in (english, english_for_a_korean_browser):
+        assert response.headers["Content-Language"] == "en"
+        assert "<h1>Free them now</h1>" in response.content.decode()
+        assert "수감된 분들을" not in response.content.decode()
+    assert korean.headers["Content-Language"] == "ko"
+    assert "<h1>수감된 분들을 석방해 주십시오</h1>" in korean.content.decode()
+    assert "Free them now" not in korean.content.decode()
 
 
 def test_a_korean_first_visit_does_not_hand_its_copy_to_english_visitors(korean_petition):
-    url = "/petitions/free-them/"
-    Client().get(url, **KOREAN)  # only the Korean copy exists
+    Client().get("/ko/petitions/free-them/")  # only the Korean copy exists
 
-    english = Client().get(url)
+    english = Client().get("/en/petitions/free-them/")
 
     assert hasattr(english.wsgi_request, "user")  # a miss: rendered afresh, not the copy
     assert "<h1>Free them now</h1>" in english.content.decode()
@@ -125,11 +127,11 @@ def test_the_petition_list_shows_each_petition_in_the_readers_language(korean_pe
         body_ko="",
     )
 
-    html = Client().get("/petitions/", **KOREAN).content.decode()
+    html = Client().get("/ko/petitions/", **KOREAN).content.decode()
 
-    assert '<a href="/petitions/free-them/">수감된 분들을 석방해 주십시오</a>' in html
+    assert '<a href="/ko/petitions/free-them/">수감된 분들을 석방해 주십시오</a>' in html
     assert (
-        '<h2 class="card-title" lang="en"><a href="/petitions/workers/">'
+        '<h2 class="card-title" lang="en"><a href="/ko/petitions/workers/">'
         "A peaceful strike is not a crime</a></h2>"
     ) in html
     assert html.count(KOREAN_NOTE) == 1
@@ -145,7 +147,7 @@ def test_share_links_carry_the_title_in_the_readers_language(korean_petition):
 
 
 def test_a_korean_signer_gets_mail_quoting_the_korean_title(post, korean_petition):
-    response = post(sign_url(korean_petition), form_data(), **KOREAN)
+    response = post(korean_sign_url(korean_petition), form_data())
 
     assert response.status_code == 302
     [message] = mail.outbox
@@ -156,7 +158,7 @@ def test_a_korean_signer_gets_mail_quoting_the_korean_title(post, korean_petitio
 
 
 def test_mail_to_a_korean_signer_marks_an_english_title_it_falls_back_to(post, english_only):
-    post(sign_url(english_only), form_data(), **KOREAN)
+    post(korean_sign_url(english_only), form_data())
 
     [message] = mail.outbox
     assert message.subject == "서명을 확인해 주세요: Free them now"
@@ -164,6 +166,6 @@ def test_mail_to_a_korean_signer_marks_an_english_title_it_falls_back_to(post, e
 
 
 def test_the_thanks_page_quotes_the_title_in_the_readers_language(client, korean_petition):
-    html = client.get("/petitions/free-them/thanks/", **KOREAN).content.decode()
+    html = client.get("/ko/petitions/free-them/thanks/", **KOREAN).content.decode()
 
     assert "“수감된 분들을 석방해 주십시오”에 하신 서명을 확인해 주세요." in html

@@ -13,7 +13,7 @@ from petitions.staff.delivery import joined_salutation, starts_with_salutation
 from tests.factories import TargetFactory
 from tests.staff.conftest import at, recount, sign
 
-PACKS = "/manage/petitions/free-them/export/packs/"
+PACKS = "/en/manage/petitions/free-them/export/packs/"
 
 
 def cover_and_summary(pack) -> tuple[str, str]:

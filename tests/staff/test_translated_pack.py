@@ -8,7 +8,7 @@ from pypdf import PdfReader
 from petitions.models import DeliveryPack
 from tests.staff.conftest import at, recount, sign
 
-PACKS = "/manage/petitions/free-them/export/packs/"
+PACKS = "/en/manage/petitions/free-them/export/packs/"
 
 
 @pytest.fixture
