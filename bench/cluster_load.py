@@ -26,13 +26,14 @@ from urllib.parse import urlencode, urlsplit
 
 from . import cluster, common
 
-SIGN_PATH = f"/petitions/{cluster.SIGN_SLUG}/"
+# Pages carry their language in the address; count.json has one address for all.
+SIGN_PATH = f"/en/petitions/{cluster.SIGN_SLUG}/"
 READ_PATHS = (
     SIGN_PATH,
-    f"{SIGN_PATH}count.json",
-    f"/petitions/{cluster.DEMO_PETITION}/",
-    f"/campaigns/{cluster.CAMPAIGN}/",
-    "/",
+    f"/petitions/{cluster.SIGN_SLUG}/count.json",
+    f"/ko/petitions/{cluster.DEMO_PETITION}/",
+    f"/en/campaigns/{cluster.CAMPAIGN}/",
+    "/en/",
 )
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 COOKIE = re.compile(r"csrftoken=([^;]+)")
