@@ -184,7 +184,20 @@ def render_markdown(source: str) -> SafeString:
         url_schemes=MARKDOWN_URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
     )
-    return mark_safe(clean.strip())
+    return mark_safe(_headings_from_h2(clean.strip()))
+
+
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
+
+
+def _headings_from_h2(html: str) -> str:
+    """Written text sits under its page's h1: its top heading becomes an h2 and the others
+    follow it, so a page's headings never skip a level (authors often start at ###)."""
+    levels = [int(level) for closing, level in _HEADING_TAG.findall(html) if not closing]
+    if not levels:
+        return html
+    shift = 2 - min(levels)
+    return _HEADING_TAG.sub(lambda tag: f"<{tag[1]}h{min(6, int(tag[2]) + shift)}", html)
 
 
 # Placeholders in text that managers and supporters write: "{first_name}". Anything in

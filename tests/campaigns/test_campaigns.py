@@ -31,6 +31,18 @@ def test_markdown_is_sanitised(markdown, expected):
     assert render_markdown(markdown) == expected
 
 
+@pytest.mark.parametrize(
+    ("markdown", "expected"),
+    [
+        ("### Ask\n\n#### Why\n\n### Next", "<h2>Ask</h2>\n<h3>Why</h3>\n<h2>Next</h2>"),
+        ("## Ask\n\n### Why", "<h2>Ask</h2>\n<h3>Why</h3>"),
+        ("#### Deep", "<h2>Deep</h2>"),
+    ],
+)
+def test_written_headings_start_at_h2_under_the_pages_h1(markdown, expected):
+    assert render_markdown(markdown) == expected
+
+
 def test_campaign_renders_body_on_save(db):
     campaign = CampaignFactory(body="Hello <script>x</script>**world**")
 
