@@ -6,6 +6,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+# The Nu HTML Checker (the W3C validator's engine, Java) for tests/config/test_valid_html.py.
+VNU_VERSION := 26.9.27
+VNU := var/vnu/node_modules/vnu-jar/build/dist/vnu.jar
 
 # Find a Python 3.12 or newer: an explicit PYTHON, pyenv's 3.12, then the usual names.
 PYTHON ?= $(shell for c in "$$(pyenv prefix 3.12 2>/dev/null)/bin/python3" python3.13 python3.12 python3; do \
@@ -51,7 +54,14 @@ run: setup
 	@echo "Serving $(SITE_URL) (links in mail point here)"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: setup
+# Installed from npm; without npm the HTML validity test skips and says why (CI installs
+# npm and Java, and requires the test to run).
+$(VNU):
+	@if command -v npm >/dev/null; then \
+		npm install --silent --no-audit --no-fund --prefix var/vnu vnu-jar@$(VNU_VERSION); \
+	else echo "npm not found: the HTML validity test will skip (apt-get install npm default-jre-headless)"; fi
+
+test: setup $(VNU)
 	$(PY) manage.py check --fail-level WARNING --settings tests.settings
 	$(PY) manage.py makemigrations --check --dry-run --settings tests.settings
 	$(VENV)/bin/lint-imports

@@ -1,5 +1,5 @@
 // Letters: count characters left in the personal paragraph (and a rewritten letter).
-// The live preview itself is htmx (hx-post on the form); this only adds the counters.
+// The live preview itself is htmx (data-hx-post on the form); this only adds the counters.
 (function () {
   "use strict";
   function update(counter, field) {

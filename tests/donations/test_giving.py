@@ -321,7 +321,7 @@ def test_thanks_page_says_processing_until_the_webhook_confirms(client, db):
     assert response.status_code == 200
     assert "Confirming your gift" in html
     assert "Thank you" not in html
-    assert 'hx-trigger="every 3s"' in html
+    assert 'data-hx-trigger="every 3s"' in html
 
 
 @pytest.mark.parametrize(

@@ -83,7 +83,7 @@ def test_action_page_shows_the_form_and_the_filled_template(client, action):
     assert 'name="personal_paragraph"' in page
     assert 'maxlength="100"' in page
     assert "I am writing from [your town]" in page
-    assert 'hx-post="/en/letters/write-to-the-minister/"' in page
+    assert 'data-hx-post="/en/letters/write-to-the-minister/"' in page
 
 
 @pytest.mark.django_db

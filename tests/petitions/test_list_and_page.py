@@ -260,7 +260,7 @@ def test_counter_fragment_is_the_counter_alone_and_keeps_polling(client, petitio
 
     html = response.content.decode().strip()
     assert html.startswith('<div id="petition-counter"')
-    assert 'hx-trigger="every 30s"' in html
+    assert 'data-hx-trigger="every 30s"' in html
     assert "<html" not in html
     assert response["Cache-Control"] == "public, max-age=15"
     assert response["Vary"] == "Cookie"  # the language is in the address
