@@ -22,6 +22,8 @@ from django.utils import translation
 from campaigns.models import Campaign
 from letters.models import LetterAction
 from petitions.models import Petition
+from petitions.signing import tokens
+from tests.factories import LetterFactory, SignatureFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 VNU_JAR = Path(
@@ -47,10 +49,13 @@ def checker() -> list[str]:
 
 
 def public_pages() -> list[str]:
-    """The key public pages, by name (their addresses carry the language)."""
+    """The key public pages, by name (their addresses carry the language), with a
+    pending signature's confirmation page and a letter's own page."""
     petition = Petition.objects.filter(status=Petition.Status.OPEN).first()
     action = LetterAction.objects.filter(status=LetterAction.Status.OPEN).first()
     campaign = Campaign.objects.filter(status=Campaign.Status.LIVE).first()
+    signature = SignatureFactory(petition=petition, status="pending", confirmed_at=None)
+    letter = LetterFactory(action=action, target=action.targets.first())
     return [
         reverse("campaigns:home"),
         reverse("petitions:list"),
@@ -63,6 +68,8 @@ def public_pages() -> list[str]:
         reverse("about"),
         reverse("privacy"),
         reverse("accounts:data_request"),
+        reverse("petitions:confirm", args=[tokens.make_confirm_token(signature)]),
+        letter.get_absolute_url(),
         "/accounts/login/",
         "/accounts/signup/",
     ]
