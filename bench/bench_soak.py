@@ -3,20 +3,22 @@
 On a cluster of its own (``bench/cluster.py``: nginx, two gunicorn nodes with
 production's worker count, a Celery worker with beat, PostgreSQL, Redis, an SMTP sink),
 35 sign POSTs and 300 page GETs a second go through nginx (``bench/cluster_load.py``)
-for 15 minutes after a minute's warm-up. Prints the answers (5xx: target none), the
-rates reached, latencies, and the resident memory of each part (gunicorn nodes, the
-worker, nginx, Redis, PostgreSQL: every process of the part added up) at the start
-(after the warm-up), the middle and the end: flat within 10% as the target. Then it
-waits for the worker to drain what is left and checks, as the cluster test does, that
-every acknowledged signature is stored and was mailed once. Printed, never asserted.
+for 15 minutes after 90 seconds of warm-up. Prints the answers (5xx: target none), the
+rates reached and latencies; every minute, the sign forms waiting for the worker, the
+outbox and the resident memory of each part (gunicorn nodes, the worker with beat,
+nginx, Redis, PostgreSQL); and each part's memory at the start (after the warm-up),
+the middle and the end, flat within 10% as the target. Then it waits for the worker
+to drain what is left and checks, as the cluster test does, that every acknowledged
+signature is stored and was mailed once. Printed, never asserted.
 
-gunicorn recycles each worker after about 2,000 requests (deploy/gunicorn.conf.py), so
-a node's workers are new processes by the end; its total is what a machine must hold.
-PostgreSQL's total counts the shared buffers each backend has touched, so it grows
-while the buffers warm.
+Memory is given two ways: all the part's processes added up (what the machine must
+hold), and its largest process. gunicorn recycles each worker after about 2,000
+requests (deploy/gunicorn.conf.py), about once a minute at this load, so a node's
+workers are new processes by the end, and its total moves with where each worker is in
+its life. PostgreSQL's total counts the shared buffers each backend has touched.
 
 Not run by a plain ``make bench``: ``make bench ARGS=soak``. Options: --minutes=N
-(default 15), --sign-rate=N (35), --page-rate=N (300), --warm-up=N seconds (60).
+(default 15), --sign-rate=N (35), --page-rate=N (300), --warm-up=N seconds (90).
 """
 
 import time
@@ -34,26 +36,20 @@ def main(argv: list[str]) -> None:
     minutes = float(options.get("minutes", 15))
     sign_rate = float(options.get("sign-rate", 35))
     page_rate = float(options.get("page-rate", 300))
-    warm_up = float(options.get("warm-up", 60))
-    memory: dict[str, dict[str, tuple[int, float]]] = {}
-    backlog: dict[str, int] = {}
+    warm_up = float(options.get("warm-up", 90))
+    samples: list[dict] = []
     with Cluster() as cluster:
         load = Load(cluster.url, sign_rate=sign_rate, page_rate=page_rate, signers=8, readers=16)
         load.start()
         time.sleep(warm_up)
         load.phase = SOAK
         began = time.monotonic()
-        memory["start"] = _memory(cluster)
-        backlog["start"] = _waiting(cluster)
-        time.sleep(minutes * 30)
-        memory["middle"] = _memory(cluster)
-        backlog["middle"] = _waiting(cluster)
-        time.sleep(max(0.0, began + minutes * 60 - time.monotonic()))
-        memory["end"] = _memory(cluster)
-        backlog["end"] = _waiting(cluster)
+        for minute in sorted({*range(int(minutes) + 1), minutes}):
+            time.sleep(max(0.0, began + 60 * minute - time.monotonic()))
+            samples.append(_sample(cluster, minute))
         elapsed = time.monotonic() - began
         load.stop()
-        outcome = collect(cluster, load, events={}, drain_seconds=600)
+        outcome = collect(cluster, load, events={}, drain_seconds=900)
     print_outcome(outcome, checks(outcome))
 
     sign, page = load.tally(SOAK, "sign"), load.tally(SOAK, "page")
@@ -79,36 +75,51 @@ def main(argv: list[str]) -> None:
         ],
     )
     print(f"\n  5xx: {server_errors:,} (target 0)")
-    print(
-        "  sign forms waiting for the worker: "
-        + ", ".join(f"{when} {count:,}" for when, count in backlog.items())
+    parts = list(samples[0]["memory"])
+    common.table(
+        "Every minute: sign forms waiting, outbox undone, each part's total resident MB",
+        [
+            {
+                "minute": s["minute"],
+                "forms waiting": s["waiting"],
+                "outbox undone": s["outbox"],
+                **{part: s["memory"].get(part, (0, 0.0, 0.0))[1] for part in parts},
+            }
+            for s in samples
+        ],
     )
+    points = {"start": samples[0], "middle": samples[len(samples) // 2], "end": samples[-1]}
     rows = []
-    for part in memory["start"]:
-        counts = [memory[when].get(part, (0, 0.0)) for when in ("start", "middle", "end")]
-        first, last = counts[0][1], counts[2][1]
-        drift = 100 * (last - first) / first if first else 0.0
+    for part in parts:
+        values = [p["memory"].get(part, (0, 0.0, 0.0)) for p in points.values()]
+        total, largest = _change(values, 1), _change(values, 2)
         rows.append(
             {
                 "part": part,
-                "processes": "/".join(str(n) for n, _mb in counts),
-                "start MB": first,
-                "middle MB": counts[1][1],
-                "end MB": last,
-                "end vs start": f"{drift:+.1f}%",
-                "within 10%": "yes" if abs(drift) <= 10 else "NO",
+                "processes": "/".join(str(v[0]) for v in values),
+                "total MB start/middle/end": "/".join(f"{v[1]:.0f}" for v in values),
+                "total": f"{total:+.1f}%",
+                "largest process MB": "/".join(f"{v[2]:.0f}" for v in values),
+                "largest": f"{largest:+.1f}%",
+                "within 10%": "yes" if max(abs(total), abs(largest)) <= 10 else "NO",
             }
         )
-    common.table("Resident memory of each part (all its processes)", rows)
+    common.table("Resident memory of each part, start / middle / end of the soak", rows)
 
 
-def _memory(cluster: Cluster) -> dict[str, tuple[int, float]]:
-    return {part: (len(pids), common.rss_mb(pids)) for part, pids in cluster.groups().items()}
-
-
-def _waiting(cluster: Cluster) -> int:
+def _sample(cluster: Cluster, minute: float) -> dict:
+    memory = {}
+    for part, pids in cluster.groups().items():
+        sizes = [common.rss_mb([pid]) for pid in pids]
+        memory[part] = (len(pids), sum(sizes), max(sizes, default=0.0))
     ((waiting,),) = cluster.sql("SELECT count(*) FROM petitions_signaturerequest")
-    return waiting
+    ((outbox,),) = cluster.sql("SELECT count(*) FROM outbox_message WHERE done_at IS NULL")
+    return {"minute": minute, "waiting": waiting, "outbox": outbox, "memory": memory}
+
+
+def _change(values: list[tuple[int, float, float]], index: int) -> float:
+    first, last = values[0][index], values[-1][index]
+    return 100 * (last - first) / first if first else 0.0
 
 
 def _codes(tally) -> str:
