@@ -42,3 +42,13 @@ def actions_for(campaign, *, exclude: str = "") -> list[Action]:
     for source in _sources:
         actions.extend(a for a in source(campaign) if not exclude or a.key != exclude)
     return actions
+
+
+def next_action(campaign, *, exclude: str) -> Action | None:
+    """What to offer after an action (``exclude``, the one just taken): the campaign's
+    first other action. Donating is left out: the pages that offer this show the donate
+    prompt in a place of its own. Shown through ``campaigns/_next_action.html``."""
+    others = [
+        action for action in actions_for(campaign, exclude=exclude) if action.kind != "donate"
+    ]
+    return others[0] if others else None

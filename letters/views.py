@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import roles
 from accounts.models import Supporter
+from campaigns.actions import next_action
 from campaigns.models import Campaign
 from lib import ratelimit
 from lib.http import client_ip, hash_ip
@@ -208,6 +209,11 @@ def _letter_context(request, letter: Letter, **extra) -> dict:
         "can_print_instead": letter.action.deliver_print,
         "can_email_again": Letter.Delivery.EMAIL in methods,
         "paper": letter_context(letter),
+        # Once the letter is on its way, the page offers the campaign's next action, as
+        # the thanks page does after signing.
+        "next_action": next_action(letter.action.campaign, exclude=f"letter:{letter.action_id}")
+        if letter.status not in (Letter.Status.DRAFT, Letter.Status.FAILED)
+        else None,
     }
     context.update(extra)
     return context

@@ -11,7 +11,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -19,14 +19,14 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts import notices, roles
 from accounts.models import Supporter
-from campaigns.actions import actions_for
+from campaigns.actions import next_action
 from lib import ratelimit
 from lib.ratelimit import Limit
 
 from .. import signatures
 from ..hotpath import page_cache, page_views
 from ..models import Petition, Signature
-from . import abuse, intake, services, tokens
+from . import abuse, intake, listing, services, tokens
 from .forms import ConfirmForm, SignForm
 
 DETAIL_TEMPLATE = "petitions/petition_detail.html"
@@ -216,14 +216,24 @@ def _detail_context(
 
 @require_safe
 def petition_list(request):
-    petitions = (
-        Petition.objects.public()
-        .open()
-        .select_related("campaign")
-        .with_current_count()
-        .prefetch_related("milestones")
-    )
-    return render(request, "petitions/petition_list.html", {"petitions": petitions})
+    # Rendered for each request, never from the shared page cache: the counts on it
+    # change with every signature, and a search or a page (a query string) is the
+    # reader's own.
+    form = listing.ListForm(request.GET)
+    choices = form.choices()
+    page = listing.page_of(listing.petitions_for(choices), request.GET.get("page"))
+    asked_page = request.GET.get("page")
+    context = {
+        "form": form,
+        "page": page,
+        "petitions": page.object_list,
+        "fallback": bool(form.errors)
+        or (asked_page is not None and asked_page != str(page.number)),
+        "filtered": any(choices[name] for name in ("q", "campaign", "status")),
+        "query": listing.query_string(choices),
+        "now": timezone.now(),
+    }
+    return render(request, "petitions/petition_list.html", context)
 
 
 @require_safe
@@ -303,15 +313,10 @@ def thanks(request, slug):
     petition = _get_petition_for_user(request, slug)
     supporter = _verified_supporter(request)
     own = petition.signatures.filter(supporter=supporter).first() if supporter else None
-    others = [
-        action
-        for action in actions_for(petition.campaign, exclude=f"petition:{petition.pk}")
-        if action.kind != "donate"  # the donate prompt below has its own place
-    ]
     context = {
         "petition": petition,
         "own_signature": own,
-        "next_action": others[0] if others else None,
+        "next_action": next_action(petition.campaign, exclude=f"petition:{petition.pk}"),
         **_share_context(petition),
     }
     return render(request, "petitions/thanks.html", context)
