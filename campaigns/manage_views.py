@@ -168,10 +168,12 @@ def render_preview(request, template: str, context_for, form) -> HttpResponse:
     saves nothing (see lib.preview).
 
     ``context_for(saved_object)`` gives the public template's context. An invalid form
-    gets a page listing what to fix (400).
+    gets a page listing what to fix, as a 200: it is the preview of a form still being
+    filled in (a blank "new petition" form is one), not a failed request, and a 400
+    would be logged as an error in the browser's console at every keystroke.
     """
     if not form.is_valid():
-        return render(request, PREVIEW_INVALID_TEMPLATE, {"form": form}, status=400)
+        return render(request, PREVIEW_INVALID_TEMPLATE, {"form": form})
 
     def save_and_render() -> HttpResponse:
         saved = form.save()

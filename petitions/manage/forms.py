@@ -4,6 +4,7 @@ import re
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.manage_forms import (
@@ -15,6 +16,7 @@ from campaigns.manage_forms import (
 )
 from campaigns.models import Campaign
 from lib.days import check_day
+from lib.text import free_slug
 
 from ..hotpath import counting
 from ..models import Milestone, Petition
@@ -110,10 +112,14 @@ class PetitionForm(AddressFixedOncePublished, TranslatedContentForm, forms.Model
             "closes_at",
             "requires_confirmation",
             "postcode_field",
+            "postcode_kept",
             "city_field",
         ]
         help_texts = {
-            "slug": _("Letters, digits and hyphens: the page is at /petitions/<address>/."),
+            "slug": _(
+                "Letters, digits and hyphens: the page is at /petitions/<address>/. "
+                "Left empty, it is made from the English title."
+            ),
             **dict.fromkeys(
                 per_language("summary"),
                 _("One or two sentences, shown under the title and in shared links."),
@@ -143,9 +149,30 @@ class PetitionForm(AddressFixedOncePublished, TranslatedContentForm, forms.Model
             self.fields["campaign"].queryset = Campaign.objects.managed_by(user)
             if campaign is not None:
                 self.initial.setdefault("campaign", campaign.pk)
+        if "slug" in self.fields and not self.fields["slug"].disabled:
+            # Left empty, the address is made from the English title (clean_slug); the
+            # editor's script fills it in as the title is typed (static/js/slug.js).
+            self.fields["slug"].required = False
+            self.fields["slug"].widget.attrs.update(
+                {"data-slug-from": self["title_en"].auto_id, "autocomplete": "off"}
+            )
         for name in ("opens_at", "closes_at"):
             self.fields[name].input_formats = [MOMENT_FORMAT, "%Y-%m-%d %H:%M"]
             self.fields[name].validators.append(check_day)
+
+    def clean_slug(self):
+        """The address typed, else one made from the English title (free, not taken)."""
+        slug = self.cleaned_data["slug"]
+        if slug or self.fields["slug"].disabled:
+            return slug
+        made = slugify(self.cleaned_data.get("title_en", ""))[:80].strip("-")
+        if not made:
+            raise forms.ValidationError(
+                _("Give the page an address, or an English title to make one from."),
+                code="required",
+            )
+        others = Petition.objects.exclude(pk=self.instance.pk)
+        return free_slug(made, lambda candidate: others.filter(slug=candidate).exists())
 
     def clean_closes_at(self):
         closes_at = self.cleaned_data["closes_at"]
