@@ -532,6 +532,13 @@ PETITIONS_PAGE_VIEWS = env_bool("PETITIONS_PAGE_VIEWS", True)
 # A signature's address hash serves moderation only (rate limits, the review queue): it
 # is blanked this many days after signing unless the signature is still held for review.
 PETITIONS_IP_HASH_DAYS = env_int("PETITIONS_IP_HASH_DAYS", 30)
+# Retention (apply_retention, daily by beat): this many days after a petition closes or
+# is delivered, its signatures lose who signed them (name, email link, postcode, town,
+# comment, address hash) and keep what the figures need (status, dates, country,
+# source); its delivery packs' files are deleted. The same for letters after delivery
+# (emailed or posted), their PDFs and print batches.
+PETITIONS_RETENTION_DAYS = env_int("PETITIONS_RETENTION_DAYS", 180)
+LETTERS_RETENTION_DAYS = env_int("LETTERS_RETENTION_DAYS", 180)
 
 # Done outbox rows are kept this long (to answer "was it sent?"), then deleted.
 OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 14)
@@ -550,6 +557,11 @@ CELERY_BEAT_SCHEDULE = {
     # Address hashes past PETITIONS_IP_HASH_DAYS blanked (clear_ip_hashes).
     "petitions-clear-ip-hashes": {
         "task": "petitions.tasks.clear_ip_hashes",
+        "schedule": 24 * 3600.0,
+    },
+    # Personal data past PETITIONS_/LETTERS_RETENTION_DAYS anonymised (apply_retention).
+    "accounts-apply-retention": {
+        "task": "accounts.tasks.apply_retention",
         "schedule": 24 * 3600.0,
     },
     # Webhook deliveries whose retry is due (manage.py webhook retry).

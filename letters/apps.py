@@ -6,11 +6,12 @@ class LettersConfig(AppConfig):
     verbose_name = "Letters to officials"
 
     def ready(self) -> None:
-        from accounts import personal_data
+        from accounts import personal_data, retention
         from campaigns import actions, managed
 
-        from .integrations import MANAGED, LettersData, letter_actions
+        from .integrations import MANAGED, RETENTION, LettersData, letter_actions
 
         personal_data.register(LettersData())
+        retention.register(RETENTION)
         actions.register(letter_actions)
         managed.register(MANAGED)

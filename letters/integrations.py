@@ -8,6 +8,7 @@ from campaigns.actions import Action
 from campaigns.managed import ManagedAction
 
 from .models import Letter, LetterAction
+from .retention import LetterRetention
 
 
 class LettersData:
@@ -120,3 +121,6 @@ class ManagedLetterActions:
 
 
 MANAGED = ManagedLetterActions()
+
+# Anonymising letters past LETTERS_RETENTION_DAYS (``accounts.retention``).
+RETENTION = LetterRetention()

@@ -82,8 +82,15 @@ class Letter(models.Model):
         on_delete=models.PROTECT,
         related_name="letters",
     )
+    # None once the letter is past retention (letters.retention): it still counts, but no
+    # longer says who wrote it.
     supporter = models.ForeignKey(
-        Supporter, verbose_name=_("supporter"), on_delete=models.CASCADE, related_name="letters"
+        Supporter,
+        verbose_name=_("supporter"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="letters",
     )
     target = models.ForeignKey(
         Target, verbose_name=_("official"), on_delete=models.PROTECT, related_name="letters"
