@@ -28,6 +28,7 @@ takes about four minutes on two cores. ``--keep`` leaves the folder (logs, data)
 
 import collections
 import dataclasses
+import signal
 import subprocess
 import sys
 import time
@@ -303,6 +304,12 @@ def print_outcome(outcome: Outcome, results: list[tuple[str, bool, str]]) -> Non
             f"  outbox undone: {rows:,} {task} ({'claimed' if claimed else 'unclaimed'}, "
             f"{attempts} failed attempts, oldest {oldest}s)"
         )
+    refused = outcome.load.refused
+    stored = sum(1 for address in refused if address in outcome.signed)
+    print(
+        f"  sign POSTs not acknowledged: {len(refused):,}, of which {stored:,} stored all the "
+        "same (a node killed after its commit, before its answer)"
+    )
     print(
         f"  mail: {sum(outcome.mails.values()):,} confirmations, {outcome.other_mails:,} "
         f"other messages; {outcome.discarded_mails:,} discarded by the sink (a worker "
@@ -314,6 +321,8 @@ def print_outcome(outcome: Outcome, results: list[tuple[str, bool, str]]) -> Non
 
 
 def main(argv: list[str]) -> int:
+    # Stopped from outside (CI's timeout), it still stops what it started, as on Ctrl-C.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("Cluster test stopped (SIGTERM)"))
     options = dict(a.lstrip("-").split("=", 1) for a in argv if "=" in a)
     seconds = float(options.get("seconds", 10))
     began = time.monotonic()
