@@ -63,3 +63,61 @@ def bar_chart_svg(
         width,
         f"{top:,}",
     )
+
+
+def tile_map_svg(
+    tiles: Sequence[tuple[int, int, str, str, int]],
+    *,
+    title: str,
+    chart_id: str = "tile-map",
+    size: int = 64,
+) -> SafeString:
+    """A tile-grid map: one square per area at (column, row), shaded by its value.
+
+    ``tiles`` holds (column, row, name, short label, value). The shade is a
+    ``fill-opacity`` attribute (a presentation attribute, not a style: the CSP holds),
+    from faint for none to full for the largest value; each tile's title gives the
+    name and the figure, and the page pairs the map with a table of the same numbers.
+    """
+    top = max((value for *_, value in tiles), default=0) or 1
+    columns = max((column for column, *_ in tiles), default=0) + 1
+    rows = max((row for _, row, *_ in tiles), default=0) + 1
+    gap = 4
+    cells = []
+    for column, row, name, short, value in tiles:
+        x, y = column * (size + gap), row * (size + gap)
+        opacity = round(0.08 + 0.92 * value / top, 2) if value else 0.08
+        cells.append(
+            (
+                x,
+                y,
+                size,
+                size,
+                opacity,
+                f"{name}: {value:,}",
+                x + size / 2,
+                y + size / 2 - 4,
+                short,
+                x + size / 2,
+                y + size / 2 + 12,
+                f"{value:,}",
+            )
+        )
+    return format_html(
+        '<svg class="tile-map" id="{}" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-title" '
+        'xmlns="http://www.w3.org/2000/svg"><title id="{}-title">{}</title>{}</svg>',
+        chart_id,
+        columns * (size + gap) - gap,
+        rows * (size + gap) - gap,
+        chart_id,
+        chart_id,
+        title,
+        format_html_join(
+            "",
+            '<g class="tile"><rect x="{}" y="{}" width="{}" height="{}" rx="4" '
+            'class="tile-fill" fill-opacity="{}"><title>{}</title></rect>'
+            '<text x="{}" y="{}" class="tile-label" text-anchor="middle">{}</text>'
+            '<text x="{}" y="{}" class="tile-value" text-anchor="middle">{}</text></g>',
+            cells,
+        ),
+    )

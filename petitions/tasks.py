@@ -11,7 +11,7 @@ from celery import shared_task
 
 from lib.emails import mail_task
 
-from . import signatures
+from . import signatures, thresholds
 from .hotpath import page_views
 from .signing import emails, intake
 from .staff import delivery
@@ -56,3 +56,14 @@ def flush_page_views() -> int | None:
 def clear_ip_hashes() -> int:
     """Blank address hashes past PETITIONS_IP_HASH_DAYS; run daily by beat."""
     return signatures.clear_ip_hashes()
+
+
+@shared_task(ignore_result=True)
+def announce_thresholds(petition_id: int) -> list[int]:
+    """Queued after commit by the count when it reaches a threshold."""
+    return thresholds.announce_thresholds(petition_id=petition_id)
+
+
+@mail_task
+def mail_threshold_reached(milestone_id: int, user_id: int) -> None:
+    thresholds.send_threshold_mail(milestone_id=milestone_id, user_id=user_id)

@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from .manage import outcome_views
 from .manage import views as manage_views
 from .signing import views
 from .staff import export_views, moderation_views
@@ -95,5 +96,29 @@ urlpatterns += [
         "manage/petitions/<int:pk>/duplicate/",
         manage_views.petition_duplicate,
         name="manage_duplicate",
+    ),
+]
+
+# Officials' responses and thresholds (issue 15).
+urlpatterns += [
+    path(
+        "manage/petitions/<int:pk>/responses/",
+        outcome_views.response_list,
+        name="manage_responses",
+    ),
+    path(
+        "manage/petitions/<int:pk>/responses/<int:response_pk>/",
+        outcome_views.response_edit,
+        name="manage_response",
+    ),
+    path(
+        "manage/petitions/<int:pk>/responses/<int:response_pk>/delete/",
+        outcome_views.response_delete,
+        name="manage_response_delete",
+    ),
+    path(
+        "manage/petitions/<int:pk>/thresholds/",
+        outcome_views.thresholds,
+        name="manage_thresholds",
     ),
 ]

@@ -27,6 +27,8 @@ from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from lib.tasks import after_commit
+
 from ..models import CountShard, Milestone, Petition
 
 _random = random.Random()  # noqa: S311 - spreads writes over rows; nothing secret
@@ -47,7 +49,8 @@ def add(petition_id: int, delta: int) -> None:
         # The petition row is not written at all: that is the point.
         _add_to_shard(petition_id, delta, _random.randrange(shards), now)
     elif delta > 0 and connection.vendor == "postgresql":
-        _add_and_mark_postgresql(petition_id, delta, now)
+        if _add_and_mark_postgresql(petition_id, delta, now):
+            _announce(petition_id)
         return
     else:
         new_count = F("signature_count") + delta
@@ -57,12 +60,26 @@ def add(petition_id: int, delta: int) -> None:
         Petition.objects.filter(pk=petition_id).update(
             signature_count=new_count, count_updated_at=now
         )
-    if delta > 0:
-        mark_milestones(petition_id, now=now)
+    if delta > 0 and mark_milestones(petition_id, now=now):
+        _announce(petition_id)
+
+
+def stamp_and_announce(petition_id: int) -> int:
+    """Stamp the thresholds the count has reached and announce them after commit."""
+    stamped = mark_milestones(petition_id)
+    if stamped:
+        _announce(petition_id)
+    return stamped
+
+
+def _announce(petition_id: int) -> None:
+    # Only when this transaction stamped a threshold: one outbox row, rarely.
+    after_commit("petitions.tasks.announce_thresholds", petition_id)
 
 
 def mark_milestones(petition_id: int, *, now=None) -> int:
-    """Stamp every milestone the petition's count (shards included) has reached."""
+    """Stamp every milestone the petition's count (shards included) has reached; return
+    how many were stamped (the caller announces them)."""
     milestones = Milestone._meta.db_table
     petitions = Petition._meta.db_table
     shards = CountShard._meta.db_table
@@ -96,7 +113,7 @@ def _add_to_shard(petition_id: int, delta: int, shard: int, now) -> None:
         )
 
 
-def _add_and_mark_postgresql(petition_id: int, delta: int, now) -> None:
+def _add_and_mark_postgresql(petition_id: int, delta: int, now) -> int:
     """The count and the milestones in one statement: one round trip on the hot path.
 
     Signing and confirming call this at the peak rate, so it saves the second statement
@@ -123,6 +140,7 @@ def _add_and_mark_postgresql(petition_id: int, delta: int, now) -> None:
             """,  # noqa: S608 - table names come from the models, values are parameters
             [delta, now, petition_id, now],
         )
+        return cursor.rowcount
 
 
 def reset(petition_id: int, count: int) -> None:
@@ -136,4 +154,5 @@ def reset(petition_id: int, count: int) -> None:
     Petition.objects.filter(pk=petition_id).update(
         signature_count=count, count_updated_at=timezone.now()
     )
-    mark_milestones(petition_id)
+    if mark_milestones(petition_id):
+        _announce(petition_id)

@@ -204,6 +204,8 @@ def counter_response(counter) -> HttpResponse:
         "count": counter.count,
         "goal": counter.goal,
         "updated_at": counter.updated_at.isoformat() if counter.updated_at else None,
+        # A counter cached before regions were counted has none: say so, not zeros.
+        "signatures_by_region": getattr(counter, "by_region", None),
     }
     response = HttpResponse(json.dumps(body), content_type="application/json")
     response.headers["Cache-Control"] = f"public, max-age={settings.PETITIONS_COUNT_MAX_AGE}"

@@ -112,6 +112,7 @@ class PetitionForm(AddressFixedOncePublished, TranslatedContentForm, forms.Model
             "closes_at",
             "requires_confirmation",
             "postcode_field",
+            "postcode_kept",
             "city_field",
         ]
         help_texts = {

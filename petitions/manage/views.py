@@ -33,6 +33,7 @@ from lib.preview import frameable_by_this_site
 
 from ..hotpath import page_views
 from ..models import Petition
+from ..signing import outcomes
 from ..signing.views import _detail_context
 from . import stats
 from .forms import PetitionForm
@@ -263,5 +264,6 @@ def petition_dashboard(request, pk):
         "stats": figures,
         "chart": chart,
         "moves": available_moves(_moves(petition), petition),
+        **outcomes.outcomes_context(petition),
     }
     return render(request, "petitions/manage/petition_dashboard.html", context)

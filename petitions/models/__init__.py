@@ -1,6 +1,7 @@
 """The petitions app's models, one module per area; import them from here."""
 
 from .petition import CountShard, Milestone, PageViewCount, Petition, PetitionQuerySet
+from .response import Response
 from .signature import Signature, SignatureQuerySet, SignatureRequest
 from .staff import DeliveryPack, ModerationAction, ModerationMove
 
@@ -13,6 +14,7 @@ __all__ = [
     "PageViewCount",
     "Petition",
     "PetitionQuerySet",
+    "Response",
     "Signature",
     "SignatureQuerySet",
     "SignatureRequest",

@@ -1,5 +1,7 @@
 """The petition and what hangs off it: milestones, counter shards, page views per day."""
 
+from datetime import timedelta
+
 from django.db import models, transaction
 from django.db.models import Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -25,7 +27,12 @@ class PetitionQuerySet(models.QuerySet):
     def public(self) -> "PetitionQuerySet":
         """Petitions anyone may see: published, in a campaign that is live or archived."""
         return self.filter(
-            status__in=[Petition.Status.OPEN, Petition.Status.CLOSED, Petition.Status.DELIVERED],
+            status__in=[
+                Petition.Status.OPEN,
+                Petition.Status.CLOSED,
+                Petition.Status.DELIVERED,
+                Petition.Status.RESPONDED,
+            ],
             campaign__status__in=[Campaign.Status.LIVE, Campaign.Status.ARCHIVED],
         )
 
@@ -51,6 +58,8 @@ class Petition(Translatable, MarkdownBody, Publishable):
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Closed")
         DELIVERED = "delivered", _("Delivered")
+        # An official answered (``Response``); set by ``responses.record_response``.
+        RESPONDED = "responded", _("Responded")
 
     class FieldUse(models.TextChoices):
         OFF = "off", _("Not asked")
@@ -60,9 +69,13 @@ class Petition(Translatable, MarkdownBody, Publishable):
     TRANSITIONS = {
         Status.DRAFT: {Status.OPEN},
         Status.OPEN: {Status.CLOSED, Status.DRAFT},
-        Status.CLOSED: {Status.OPEN, Status.DELIVERED},
-        Status.DELIVERED: {Status.CLOSED},
+        Status.CLOSED: {Status.OPEN, Status.DELIVERED, Status.RESPONDED},
+        Status.DELIVERED: {Status.CLOSED, Status.RESPONDED},
+        # Back to delivered (or closed) when the last response is deleted.
+        Status.RESPONDED: {Status.DELIVERED, Status.CLOSED},
     }
+    # No longer taking signatures.
+    ENDED = frozenset({Status.CLOSED, Status.DELIVERED, Status.RESPONDED})
     PUBLISHED_STATUS = Status.OPEN
     STAMPS = {Status.DELIVERED: "delivered_at"}
     TRANSLATED = ("title", "summary", "body")
@@ -102,6 +115,13 @@ class Petition(Translatable, MarkdownBody, Publishable):
     )
     city_field = models.CharField(
         _("town or city"), max_length=10, choices=FieldUse.choices, default=FieldUse.OFF
+    )
+    # Signers in Korea give a postcode only for their region (시·도), which is all that
+    # is kept, unless the petition needs the full code (to deliver by constituency).
+    postcode_kept = models.BooleanField(
+        _("keep full Korean postcodes"),
+        default=False,
+        help_text=_("Off: only the region (시·도) of a signer in Korea is kept, not the postcode."),
     )
     # Confirmed signatures only. Changed in the same transaction as every status move
     # (petitions.signatures.change_signature_status); reconcile_counts proves it. With
@@ -147,7 +167,7 @@ class Petition(Translatable, MarkdownBody, Publishable):
     @property
     def has_closed(self) -> bool:
         """Closed by status, or open with its closing time passed."""
-        if self.status in (self.Status.CLOSED, self.Status.DELIVERED):
+        if self.status in self.ENDED:
             return True
         return self.closes_at is not None and self.closes_at <= timezone.now()
 
@@ -190,6 +210,7 @@ class Petition(Translatable, MarkdownBody, Publishable):
             goal=self.goal,
             requires_confirmation=self.requires_confirmation,
             postcode_field=self.postcode_field,
+            postcode_kept=self.postcode_kept,
             city_field=self.city_field,
             **{
                 f"{name}_{code}": getattr(self, f"{name}_{code}")
@@ -199,7 +220,13 @@ class Petition(Translatable, MarkdownBody, Publishable):
         )
         copy.targets.set(self.targets.all())
         Milestone.objects.bulk_create(
-            Milestone(petition=copy, threshold=milestone.threshold)
+            Milestone(
+                petition=copy,
+                threshold=milestone.threshold,
+                within_days=milestone.within_days,
+                label_en=milestone.label_en,
+                label_ko=milestone.label_ko,
+            )
             for milestone in self.milestones.all()
         )
         return copy
@@ -239,13 +266,36 @@ class Petition(Translatable, MarkdownBody, Publishable):
 
 
 class Milestone(models.Model):
-    """A count worth celebrating (1,000, 10,000, ...); the time it was first reached."""
+    """A threshold: "N signatures", or "N within D days of opening", with what it brings.
+
+    "10,000 → response, 100,000 → debate"; the 국민동의청원's "50,000 within 30 days →
+    committee". ``reached_at`` is stamped once, in the transaction whose count reaches
+    it (``hotpath.counting``), whether or not the deadline had passed: the page then
+    says honestly that it came too late. ``announced_at`` is stamped once by the task
+    that mails the managers (``petitions.thresholds.announce_thresholds``).
+    """
 
     petition = models.ForeignKey(
         Petition, verbose_name=_("petition"), on_delete=models.CASCADE, related_name="milestones"
     )
     threshold = models.PositiveIntegerField(_("signatures"))
+    within_days = models.PositiveSmallIntegerField(
+        _("within days of opening"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: no deadline."),
+    )
+    label_en = models.CharField(
+        _("what it brings (English)"),
+        max_length=100,
+        blank=True,
+        help_text=_("For example “response”, “debate”, “committee”."),
+    )
+    label_ko = models.CharField(_("what it brings (Korean)"), max_length=100, blank=True)
     reached_at = models.DateTimeField(_("reached"), null=True, blank=True, editable=False)
+    announced_at = models.DateTimeField(_("announced"), null=True, blank=True, editable=False)
+
+    label = Translated("label")
 
     class Meta:
         verbose_name = _("milestone")
@@ -258,6 +308,28 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.threshold:,}"
+
+    def deadline(self):
+        """When it must be reached by, if it has a deadline and the petition has opened."""
+        if self.within_days is None:
+            return None
+        opened = self.petition.opens_at or self.petition.published_at
+        return opened + timedelta(days=self.within_days) if opened else None
+
+    @property
+    def met(self) -> bool:
+        """Reached, and in time."""
+        deadline = self.deadline()
+        return self.reached_at is not None and (deadline is None or self.reached_at <= deadline)
+
+    def missed(self, now=None) -> bool:
+        """Its deadline passed before it was reached (reached late, or not at all)."""
+        deadline = self.deadline()
+        if deadline is None:
+            return False
+        if self.reached_at is not None:
+            return self.reached_at > deadline
+        return (now or timezone.now()) > deadline
 
 
 class CountShard(models.Model):

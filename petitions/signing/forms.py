@@ -10,6 +10,7 @@ from django_countries.fields import CountryField, LazyTypedChoiceField
 
 from accounts import notices
 from accounts.models import Supporter
+from lib import kr_regions
 from lib.forms import EmailAddressField, NameOrderMixin
 from lib.names import clean_name
 
@@ -155,6 +156,20 @@ class SignForm(NameOrderMixin, forms.Form):
 
     def clean_city(self) -> str:
         return " ".join(self.cleaned_data["city"].split())
+
+    def clean(self):
+        data = super().clean()
+        # A Korean postcode gives the signer's region (시·도): it must be one.
+        postcode = data.get("postcode", "")
+        if (
+            postcode
+            and str(data.get("country", "")) == "KR"
+            and not kr_regions.is_postcode(postcode)
+        ):
+            self.add_error(
+                "postcode", _("Enter the 5-digit postcode (for example 03154), or leave it empty.")
+            )
+        return data
 
     def clean_comment(self) -> str:
         return self.cleaned_data["comment"].strip()

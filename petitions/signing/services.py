@@ -19,6 +19,7 @@ from accounts.models import ConsentRecord, Supporter
 from lib.tasks import after_commit
 from lib.text import canonical_email, email_key
 
+from .. import regions
 from ..hotpath import counting
 from ..models import Petition, Signature
 from ..signals import signature_confirmed
@@ -243,6 +244,12 @@ def _sign(
         "last_name": signer.last_name,
         "country": signer.country,
     }
+    # A signer in Korea gives a postcode for their region; only the region is kept,
+    # unless the petition keeps full postcodes (to deliver by constituency).
+    region = regions.region_of(signer.country, signer.postcode)
+    postcode = signer.postcode
+    if str(signer.country) == regions.KOREA and not petition.postcode_kept:
+        postcode = ""
     if verified_supporter is not None:
         supporter = verified_supporter
         for field, value in details.items():
@@ -250,7 +257,7 @@ def _sign(
         supporter.save(update_fields=[*details, "updated_at"])
     else:
         supporter = _supporter_for(
-            address, known, {**details, "postcode": signer.postcode, "city": signer.city}, language
+            address, known, {**details, "postcode": postcode, "city": signer.city}, language
         )
 
     now = timezone.now()
@@ -275,7 +282,8 @@ def _sign(
         display=signer.display,
         comment=signer.comment,
         country=signer.country,
-        postcode=signer.postcode,
+        postcode=postcode,
+        region=region,
         city=signer.city,
         source=signer.source,
         wants_updates=signer.wants_updates,

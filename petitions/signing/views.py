@@ -20,13 +20,13 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts import notices, roles
 from accounts.models import Supporter
 from campaigns.actions import next_action
-from lib import ratelimit
+from lib import kr_regions, ratelimit
 from lib.ratelimit import Limit
 
-from .. import signatures
+from .. import regions, signatures
 from ..hotpath import page_cache, page_views
 from ..models import Petition, Signature
-from . import abuse, intake, listing, services, tokens
+from . import abuse, intake, listing, outcomes, services, tokens
 from .forms import ConfirmForm, SignForm
 
 DETAIL_TEMPLATE = "petitions/petition_detail.html"
@@ -42,6 +42,8 @@ class Counter:
     next_milestone: int
     updated_at: datetime | None
     live: bool  # still taking signatures: the page keeps refreshing it
+    # Open data (count.json): confirmed signatures per region (시·도), zeros included.
+    by_region: dict | None = None
 
     @property
     def percent(self) -> int:
@@ -101,8 +103,9 @@ def _verified_supporter(request) -> Supporter | None:
     return supporter if verified else None
 
 
-def _counter(petition: Petition) -> Counter:
+def _counter(petition: Petition, *, by_region: dict | None = None) -> Counter:
     return Counter(
+        by_region=by_region,
         count=petition.current_count,
         goal=petition.goal,
         next_milestone=petition.next_milestone(),
@@ -123,7 +126,7 @@ def _cached_counter(slug: str) -> Counter:
             .prefetch_related("milestones"),
             slug=slug,
         )
-        counter = _counter(petition)
+        counter = _counter(petition, by_region=regions.signatures_by_region(petition.pk))
         page_cache.remember(key, counter, settings.PETITIONS_PAGE_CACHE_SECONDS)
     return counter
 
@@ -210,6 +213,7 @@ def _detail_context(
         else "",
         "privacy_notice": notices.PETITION.text,
         "counter_slug": petition.slug,
+        **outcomes.outcomes_context(petition),
         **_share_context(petition),
     }
 
@@ -305,7 +309,10 @@ def sign(request, slug):
         context = _detail_context(request, petition, supporter=supporter, notice=notice)
         return render(request, DETAIL_TEMPLATE, context, status=409)
     # The same answer for a first signature and a repeat: nobody learns who has signed.
-    return redirect("petitions:thanks", slug=petition.slug)
+    # The region (시·도, never the postcode) picks "popular in your region" there.
+    thanks_url = reverse("petitions:thanks", args=[petition.slug])
+    region = regions.region_of(form.cleaned_data["country"], form.cleaned_data.get("postcode", ""))
+    return redirect(f"{thanks_url}?region={region}" if region else thanks_url)
 
 
 @require_safe
@@ -316,6 +323,10 @@ def thanks(request, slug):
     context = {
         "petition": petition,
         "own_signature": own,
+        "popular_in_region": regions.popular_in_region(
+            request.GET.get("region", ""), exclude=petition.pk
+        ),
+        "region": kr_regions.BY_CODE.get(request.GET.get("region", "")),
         "next_action": next_action(petition.campaign, exclude=f"petition:{petition.pk}"),
         **_share_context(petition),
     }
@@ -330,6 +341,7 @@ def count_json(request, slug):
             "count": counter.count,
             "goal": counter.goal,
             "updated_at": counter.updated_at.isoformat() if counter.updated_at else None,
+            "signatures_by_region": counter.by_region,
         }
     )
     patch_cache_control(response, public=True, max_age=settings.PETITIONS_COUNT_MAX_AGE)

@@ -15,7 +15,7 @@ from django.test import Client, RequestFactory
 
 from campaigns.models import Campaign
 from config import outage
-from lib import pagecache
+from lib import kr_regions, pagecache
 from petitions.hotpath import page_cache
 from petitions.models import Petition
 from tests.config.test_database_outage import database_unreachable
@@ -135,7 +135,12 @@ def test_stale_count_json_is_served_during_an_outage(open_petition):
         response = Client().get("/petitions/free-them/count.json")
 
     assert response.status_code == 200
-    assert response.json() == {"count": 0, "goal": 10, "updated_at": None}
+    assert response.json() == {
+        "count": 0,
+        "goal": 10,
+        "updated_at": None,
+        "signatures_by_region": dict.fromkeys(kr_regions.BY_CODE, 0),
+    }
     assert response["Warning"] == STALE_WARNING
 
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import Campaign
+from lib import kr_regions
 from petitions import signatures
 from petitions.models import Petition
 from tests.factories import (
@@ -246,6 +247,7 @@ def test_count_json_returns_count_goal_and_time_with_cache_headers(client, petit
         "count": 1,
         "goal": 10,
         "updated_at": petition.count_updated_at.isoformat(),
+        "signatures_by_region": dict.fromkeys(kr_regions.BY_CODE, 0),
     }
 
 

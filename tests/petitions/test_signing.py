@@ -184,7 +184,9 @@ def test_sign_form_asks_for_postcode_and_city_when_the_petition_does(post, petit
     petition.save()
 
     refused = post(sign_url(petition), form_data())
-    accepted = post(sign_url(petition), form_data(postcode=" sw1a  1aa ", city=" Seoul "))
+    accepted = post(
+        sign_url(petition), form_data(country="GB", postcode=" sw1a  1aa ", city=" Seoul ")
+    )
 
     assert refused.context["form"].errors == {"postcode": ["This field is required."]}
     assert accepted.status_code == 302
