@@ -167,13 +167,17 @@ def render_preview(request, template: str, context_for, form) -> HttpResponse:
     """The public page as ``form`` would make it, in the preview's language (``?language=``);
     saves nothing (see lib.preview).
 
-    ``context_for(saved_object)`` gives the public template's context. An invalid form
-    gets a page listing what to fix, as a 200: it is the preview of a form still being
-    filled in (a blank "new petition" form is one), not a failed request, and a 400
-    would be logged as an error in the browser's console at every keystroke.
+    ``context_for(saved_object)`` gives the public template's context. An incomplete
+    form gets a page listing what to fix, as a 200: it is the preview of a form still
+    being filled in (a blank "new petition" form is one), not a failed request, and a
+    400 would be logged as an error in the browser's console at every keystroke. A
+    campaign the person may not manage is a refusal, and stays a 400.
     """
     if not form.is_valid():
-        return render(request, PREVIEW_INVALID_TEMPLATE, {"form": form})
+        refused = "campaign" in form.fields and form.has_error("campaign", "invalid_choice")
+        return render(
+            request, PREVIEW_INVALID_TEMPLATE, {"form": form}, status=400 if refused else 200
+        )
 
     def save_and_render() -> HttpResponse:
         saved = form.save()

@@ -34,6 +34,7 @@ class ListForm(forms.Form):
         "open": _("Open"),
         "closed": _("Closed"),
         "delivered": _("Delivered"),
+        "responded": _("Responded"),
     }
     SORTS = {
         "newest": _("Newest"),
@@ -122,6 +123,8 @@ def petitions_for(choices: dict) -> QuerySet:
         petitions = petitions.filter(closed_now())
     elif choices["status"] == "delivered":
         petitions = petitions.filter(status=Petition.Status.DELIVERED)
+    elif choices["status"] == "responded":
+        petitions = petitions.filter(status=Petition.Status.RESPONDED)
     if choices["sort"] == "signatures":
         petitions = petitions.annotate(total=F("signature_count") + F("shard_total")).order_by(
             "-total", "-published_at", "pk"

@@ -159,7 +159,8 @@ def test_preview_of_an_invalid_form_lists_the_problems(client, bob, campaign):
         f"/en/manage/campaigns/{campaign.pk}/preview/", campaign_data(title_en="")
     )
 
-    assert response.status_code == 400
+    # A 200: the preview of a form being filled in (a 400 is a console error each time).
+    assert response.status_code == 200
     assert (
         "Title (English): The English version needs this too, or leave it all empty."
         in response.content.decode()

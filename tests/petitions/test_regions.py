@@ -185,8 +185,8 @@ def test_tile_map_shades_by_value():
 
     assert svg.count('class="tile-fill"') == 3
     assert 'fill-opacity="0.08"><title>A: 0</title>' in svg
-    assert 'fill-opacity="1.0"><title>B: 4</title>' in svg
-    assert 'fill-opacity="0.54"><title>C: 2</title>' in svg
+    assert 'fill-opacity="0.6"><title>B: 4</title>' in svg
+    assert 'fill-opacity="0.34"><title>C: 2</title>' in svg
 
 
 def test_thanks_page_shows_petitions_popular_in_the_region(client, petition, campaign):

@@ -155,3 +155,20 @@ def test_responses_page_is_refused_to_another_campaigns_manager(client, mallory,
 
     assert response.status_code == 404
     assert not Response.objects.exists()
+
+
+def test_public_list_filters_responded_petitions(client, campaign):
+    petition, minister = _petition(campaign)
+    PetitionFactory(campaign=campaign, slug="still-open")
+    responses.record_response(
+        response=Response(
+            petition=petition, target=minister, responded_on=date(2026, 11, 30), body_en="Yes."
+        )
+    )
+
+    with translation.override("en"):
+        url = reverse("petitions:list")
+    response = client.get(url + "?status=responded")
+
+    assert [p.slug for p in response.context["petitions"]] == ["answered"]
+    assert "Officials responded to it, with 0 signatures." in response.content.decode()
