@@ -85,5 +85,6 @@ def test_a_manager_of_another_campaign_gets_no_preview(client, mallory, campaign
 
     response = client.post("/en/manage/petitions/new/preview/?language=en", petition_data(campaign))
 
+    assert response.status_code == 400
     assert "<h1>Abolish the death penalty</h1>" not in response.content.decode()
     assert not Petition.objects.exists()
