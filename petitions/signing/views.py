@@ -310,9 +310,11 @@ def sign(request, slug):
         return render(request, DETAIL_TEMPLATE, context, status=409)
     # The same answer for a first signature and a repeat: nobody learns who has signed.
     # The region (시·도, never the postcode) picks "popular in your region" there.
-    thanks_url = reverse("petitions:thanks", args=[petition.slug])
+    response = redirect("petitions:thanks", slug=petition.slug)
     region = regions.region_of(form.cleaned_data["country"], form.cleaned_data.get("postcode", ""))
-    return redirect(f"{thanks_url}?region={region}" if region else thanks_url)
+    if region:
+        response["Location"] += f"?region={region}"
+    return response
 
 
 @require_safe
