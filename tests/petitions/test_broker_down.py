@@ -42,7 +42,7 @@ def test_a_signature_taken_while_the_broker_is_down_waits_stored_and_logs_one_li
 
     response = post(sign_url(petition), form_data())
 
-    assert (response.status_code, response["Location"]) == (302, "/petitions/free-them/thanks/")
+    assert (response.status_code, response["Location"]) == (302, "/en/petitions/free-them/thanks/")
     assert list(SignatureRequest.objects.values_list("data__email", flat=True)) == [
         "jiwoo@example.org"
     ]
