@@ -110,7 +110,8 @@ def signature(row, links: Links) -> dict:
             "_links": {
                 "self": links.href("petitions", row.petition_id, "signatures", row.pk),
                 "osdi:petition": links.href("petitions", row.petition_id),
-                "osdi:person": links.href("people", row.supporter_id),
+                # None past retention: the row no longer says who it was.
+                "osdi:person": links.href("people", row.supporter_id) if row.supporter_id else None,
             },
         }
     )
@@ -157,7 +158,8 @@ def outreach(row, links: Links) -> dict:
             "_links": {
                 "self": links.href("advocacy_campaigns", row.action_id, "outreaches", row.pk),
                 "osdi:advocacy_campaign": links.href("advocacy_campaigns", row.action_id),
-                "osdi:person": links.href("people", row.supporter_id),
+                # None past retention: the row no longer says who it was.
+                "osdi:person": links.href("people", row.supporter_id) if row.supporter_id else None,
             },
         }
     )

@@ -8,15 +8,16 @@ class PetitionsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_save
 
-        from accounts import personal_data
+        from accounts import personal_data, retention
         from campaigns import actions, managed
         from campaigns.models import Campaign
 
         from . import receivers
-        from .integrations import MANAGED, PROVIDER, petition_actions
+        from .integrations import MANAGED, PROVIDER, RETENTION, petition_actions
         from .models import Petition
 
         personal_data.register(PROVIDER)
+        retention.register(RETENTION)
         actions.register(petition_actions)
         managed.register(MANAGED)
         post_save.connect(

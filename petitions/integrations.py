@@ -12,6 +12,7 @@ from campaigns.managed import ManagedAction
 from . import signatures
 from .hotpath import page_cache
 from .models import Petition, Signature
+from .retention import PetitionRetention
 from .signing import tokens
 
 
@@ -149,3 +150,6 @@ class ManagedPetitions:
 
 
 MANAGED = ManagedPetitions()
+
+# Anonymising signatures past PETITIONS_RETENTION_DAYS (``accounts.retention``).
+RETENTION = PetitionRetention()

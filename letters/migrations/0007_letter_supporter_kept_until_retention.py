@@ -7,7 +7,6 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0006_consent_sensitive'),
         ('letters', '0006_content_in_two_languages'),
     ]
 

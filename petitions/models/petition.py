@@ -77,7 +77,7 @@ class Petition(Translatable, MarkdownBody, Publishable):
     # No longer taking signatures.
     ENDED = frozenset({Status.CLOSED, Status.DELIVERED, Status.RESPONDED})
     PUBLISHED_STATUS = Status.OPEN
-    STAMPS = {Status.DELIVERED: "delivered_at"}
+    STAMPS = {Status.CLOSED: "closed_at", Status.DELIVERED: "delivered_at"}
     TRANSLATED = ("title", "summary", "body")
     REQUIRED = ("title", "summary")
 
@@ -137,6 +137,9 @@ class Petition(Translatable, MarkdownBody, Publishable):
         _("first held for a surge"), null=True, blank=True, editable=False
     )
     flood_held_count = models.PositiveIntegerField(_("held for a surge"), default=0, editable=False)
+    # Stamped on every move to closed: with ``closes_at`` and ``delivered_at`` it says when
+    # the petition ended, from which PETITIONS_RETENTION_DAYS count (petitions.retention).
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -80,9 +80,16 @@ class Signature(models.Model):
         db_index=False,
     )
     # PROTECT: a supporter leaves through accounts.services.erase_supporter, whose
-    # petitions provider withdraws each signature and keeps the counts exact.
+    # petitions provider withdraws each signature and keeps the counts exact. None once
+    # the signature is past retention (petitions.retention): it still counts, but no
+    # longer says who signed it.
     supporter = models.ForeignKey(
-        Supporter, verbose_name=_("supporter"), on_delete=models.PROTECT, related_name="signatures"
+        Supporter,
+        verbose_name=_("supporter"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="signatures",
     )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PENDING

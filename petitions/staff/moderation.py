@@ -340,6 +340,7 @@ def email_state(signature: Signature) -> str:
         return _("Waiting for the emailed link")
     if signature.confirmed_at == signature.created_at:
         return _("Confirmed: signed in with a verified address")
-    if signature.supporter.user_id is None:
+    # No supporter: past retention, nobody is known to have confirmed it (by an account).
+    if signature.supporter is None or signature.supporter.user_id is None:
         return _("Confirmed by the emailed link")
     return _("Confirmed by the emailed link or by signing in")
