@@ -36,12 +36,14 @@ def _petition_text() -> str:
         "unless you choose otherwise), and officials receive the names, towns and "
         "countries of signers who chose to be shown. We keep your signature until you "
         "withdraw it or erase your data, which you can do at any time from the link in "
-        "our emails; the hash of your internet address is deleted after %(days)s days. "
-        "You may refuse to agree, but then you cannot sign."
-    ) % {"days": settings.PETITIONS_IP_HASH_DAYS}
+        "our emails, and at most %(retention)s days after the petition closes or is "
+        "delivered: then we delete who signed and keep only the count. The hash of your "
+        "internet address is deleted after %(days)s days. You may refuse to agree, but "
+        "then you cannot sign."
+    ) % {"days": settings.PETITIONS_IP_HASH_DAYS, "retention": settings.PETITIONS_RETENTION_DAYS}
 
 
-PETITION = Notice("2026-12-petition-v3", lazy(_petition_text, str)())
+PETITION = Notice("2026-12-petition-v4", lazy(_petition_text, str)())
 
 SENSITIVE = Notice(
     "2026-12-sensitive-v1",
@@ -51,9 +53,9 @@ SENSITIVE = Notice(
     ),
 )
 
-LETTER = Notice(
-    "2026-12-letter-v2",
-    _(
+
+def _letter_text() -> str:
+    return gettext(
         "Your letter shows your political opinion, which Korea's Personal Information "
         "Protection Act treats as sensitive information. We use your name, town, country, "
         "postal address (if you give one), email address and the text you write only to "
@@ -61,9 +63,13 @@ LETTER = Notice(
         "tell you what happened to it. The official receives your letter with your name, "
         "town, country and postal address, and your email address only if you allow "
         "replies. We keep your letter until you erase your data, which you can do at any "
-        "time. You may refuse to agree, but then we cannot make your letter."
-    ),
-)
+        "time, and at most %(retention)s days after it is delivered: then we delete your "
+        "details, its text and its PDF. You may refuse to agree, but then we cannot make "
+        "your letter."
+    ) % {"retention": settings.LETTERS_RETENTION_DAYS}
+
+
+LETTER = Notice("2026-12-letter-v3", lazy(_letter_text, str)())
 
 UPDATES = Notice(
     "2026-12-updates-v2",

@@ -38,7 +38,11 @@ urlpatterns += i18n_patterns(
         TemplateView.as_view(
             template_name="privacy.html",
             # The notice says how long address hashes are kept: the setting, not a guess.
-            extra_context={"ip_hash_days": settings.PETITIONS_IP_HASH_DAYS},
+            extra_context={
+                "ip_hash_days": settings.PETITIONS_IP_HASH_DAYS,
+                "petition_days": settings.PETITIONS_RETENTION_DAYS,
+                "letter_days": settings.LETTERS_RETENTION_DAYS,
+            },
         ),
         name="privacy",
     ),

@@ -90,7 +90,7 @@ def test_write_letter_fills_the_template_records_consent_and_stores_the_pdf(
     assert (consent.purpose, consent.granted, consent.notice_version) == (
         "letter",
         True,
-        "2026-12-letter-v2",
+        "2026-12-letter-v3",
     )
     assert LetterAction.objects.get(pk=action.pk).letter_count == 1
 
