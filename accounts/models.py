@@ -117,6 +117,9 @@ class Supporter(models.Model):
         on_delete=models.SET_NULL,
         related_name="supporter",
     )
+    # Set when a mail server refused the address for good (a 5xx to RCPT): updates to
+    # supporters skip it from then on (updates.sending). Cleared by hand in the admin.
+    bouncing_since = models.DateTimeField(_("bouncing since"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

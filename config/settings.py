@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "api",
+    # Updates to supporters (updates/): above the action apps, which never import it.
+    "updates",
 ]
 
 MIDDLEWARE = [
@@ -510,6 +512,11 @@ LETTERS_EMAILS_PER_OFFICIAL_PER_HOUR = env_int("LETTERS_EMAILS_PER_OFFICIAL_PER_
 # A failed email is tried again after 5 min, 10, 20, ... (at most 6 h), then given up.
 LETTERS_EMAIL_MAX_ATTEMPTS = env_int("LETTERS_EMAIL_MAX_ATTEMPTS", 6)
 LETTERS_EMAIL_RETRY_SECONDS = env_int("LETTERS_EMAIL_RETRY_SECONDS", 300)
+# Updates to supporters (updates/): messages a minute, so that a large send does not
+# trip the mail provider's limits or spam scores (0: no throttle). Unsubscribe by mail
+# goes to UPDATES_UNSUBSCRIBE_EMAIL (the https link is the one-click way).
+UPDATES_PER_MINUTE = env_int("UPDATES_PER_MINUTE", 600)
+UPDATES_UNSUBSCRIBE_EMAIL = env_str("UPDATES_UNSUBSCRIBE_EMAIL", ORGANISATION_EMAIL)
 # Letters written from one network address in an hour (a school or an event may share one).
 LETTERS_WRITES_PER_HOUR_PER_ADDRESS = env_int("LETTERS_WRITES_PER_HOUR_PER_ADDRESS", 60)
 # How long the link that confirms a delivery request stays valid.

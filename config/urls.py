@@ -7,6 +7,7 @@ from django.views.generic import TemplateView
 
 from donations import urls as donations_urls
 from petitions import urls as petitions_urls
+from updates import urls as updates_urls
 
 from . import views
 
@@ -27,6 +28,7 @@ urlpatterns = [
     path("", include("api.urls")),
     *petitions_urls.neutral_urlpatterns,
     *donations_urls.neutral_urlpatterns,
+    *updates_urls.neutral_urlpatterns,
 ]
 
 # Pages carry their language in the address (/en/..., /ko/...), so a shared Korean link
@@ -53,6 +55,7 @@ urlpatterns += i18n_patterns(
     path("", include("campaigns.urls")),
     path("", include("donations.urls")),
     path("", include("letters.urls")),
+    path("", include("updates.urls")),
 )
 
 if settings.DEBUG:

@@ -102,9 +102,17 @@ def send_templated(name: str, **kwargs) -> None:
     Raises ``MailNotSent`` when the failure may pass, ``MailRefused`` when every
     recipient was refused with a permanent (5xx) answer.
     """
-    message = build_templated(name, **kwargs)
+    deliver(build_templated(name, **kwargs), name=name)
+
+
+def deliver(message: EmailMultiAlternatives, *, name: str, connection=None) -> None:
+    """Send a built message (over ``connection`` when given, kept open by the caller for
+    many messages), with the failures told apart as ``send_templated`` says."""
     try:
-        message.send()
+        if connection is not None:
+            connection.send_messages([message])
+        else:
+            message.send()
     except smtplib.SMTPRecipientsRefused as refused:
         codes = sorted({code for code, _text in refused.recipients.values()})
         if codes and all(500 <= code < 600 for code in codes):
