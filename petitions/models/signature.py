@@ -111,7 +111,9 @@ class Signature(models.Model):
     city = models.CharField(_("town or city"), max_length=100, blank=True)
     # The 시·도 of a signer in Korea, from their postcode (``lib.kr_regions``); kept
     # without the postcode unless the petition keeps postcodes (``postcode_kept``).
-    region = models.CharField(_("region"), max_length=16, blank=True)
+    # db_default: rows written by code that predates the column (an older data
+    # migration, a worker still running the previous release) get no region.
+    region = models.CharField(_("region"), max_length=16, blank=True, default="", db_default="")
     source = models.CharField(_("source"), max_length=40, blank=True)
     # Denormalised from the consent records (which stay the evidence) so exports can
     # filter on it without reading the consent history of every signer.
