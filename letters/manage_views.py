@@ -114,6 +114,17 @@ def batch_detail(request, pk):
 
 
 @staff_required
+@require_POST
+def batch_cancel(request, pk):
+    batch = get_object_or_404(PrintBatch, pk=pk)
+    if services.cancel_print_batch(batch=batch):
+        messages.success(request, _("The print batch is cancelled; its letters wait for the next."))
+    else:
+        messages.info(request, _("This print batch had already finished."))
+    return redirect(batch)
+
+
+@staff_required
 @never_cache
 def batch_pdf(request, pk):
     batch = get_object_or_404(PrintBatch, pk=pk)

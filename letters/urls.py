@@ -21,6 +21,11 @@ urlpatterns = [
         name="manage_batch_pdf",
     ),
     path(
+        "manage/letters/batches/<int:pk>/cancel/",
+        manage_views.batch_cancel,
+        name="manage_batch_cancel",
+    ),
+    path(
         "manage/letters/batches/<int:pk>/posted/",
         manage_views.batch_posted,
         name="manage_batch_posted",

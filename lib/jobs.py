@@ -28,6 +28,10 @@ class KeptChanging(RuntimeError):
     """The rows changed during every attempt."""
 
 
+class Cancelled(Exception):
+    """Someone cancelled the job (``Job.cancel``) while it ran: stop, store nothing."""
+
+
 def generation_of(model: type[models.Model], pk: int) -> int:
     return model._default_manager.values_list("generation", flat=True).get(pk=pk)
 
@@ -58,12 +62,15 @@ def check_unchanged(model: type[models.Model], pk: int, generation: int) -> None
         raise Restart
 
 
-def run_with_restarts[T](build: Callable[[], T], *, what: str) -> T:
-    """Call ``build`` until it finishes without Restart; KeptChanging after MAX_STARTS."""
+def run_with_restarts[T](build: Callable[[], T], *, job: models.Model, what: str) -> T:
+    """Call ``build`` until it finishes without Restart; KeptChanging after MAX_STARTS,
+    Cancelled if the Restart was ``job`` being cancelled."""
     for attempt in range(1, MAX_STARTS + 1):
         try:
             return build()
         except Restart:
+            if not type(job)._default_manager.filter(pk=job.pk, status="running").exists():
+                raise Cancelled from None
             logger.info("%s: its rows changed during attempt %s; starting again", what, attempt)
     raise KeptChanging(
         f"People withdrew or erased their data during each of {MAX_STARTS} attempts to "

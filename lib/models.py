@@ -15,7 +15,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -297,3 +297,24 @@ class Job(models.Model):
             self.finished_at = timezone.now()
             extra.append("finished_at")
         self.save(update_fields=["status", *dict.fromkeys(extra)])
+
+    def cancel(self) -> bool:
+        """Stop the job if it has not finished; False when it had.
+
+        Cancelled at once, under the row's lock: a run in progress stops at its next
+        progress report, since its generation moves (``lib.jobs``), and stores nothing;
+        a run storing its result holds the lock, so it either finishes first (and the
+        job is done, not cancelled) or finds the job cancelled.
+        """
+        with transaction.atomic():
+            job = type(self)._default_manager.select_for_update().get(pk=self.pk)
+            if not job.is_working:
+                return False
+            job.generation += 1
+            job.set_status(self.Status.CANCELLED, fields=["generation"])
+        self.status, self.finished_at, self.generation = (
+            job.status,
+            job.finished_at,
+            job.generation,
+        )
+        return True

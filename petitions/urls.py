@@ -62,6 +62,11 @@ urlpatterns += [
         "manage/petitions/<slug:slug>/export/packs/<int:pk>/", export_views.pack_detail, name="pack"
     ),
     path(
+        "manage/petitions/<slug:slug>/export/packs/<int:pk>/cancel/",
+        export_views.pack_cancel,
+        name="pack_cancel",
+    ),
+    path(
         "manage/petitions/<slug:slug>/export/packs/<int:pk>/pack.pdf",
         export_views.pack_pdf,
         name="pack_pdf",

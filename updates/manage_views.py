@@ -149,6 +149,6 @@ def update_send(request, pk):
 @require_POST
 def update_cancel(request, pk):
     update = _get_update_for_user(request, pk)
-    if update.sending is not None and services.cancel_update(send=update.sending):
+    if update.sending is not None and update.sending.cancel():
         flash.success(request, _("Sending stopped. Nobody else will receive this update."))
     return redirect(update)

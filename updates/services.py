@@ -112,19 +112,6 @@ def _scope_label(update: Update) -> str:
     return f"campaign:{update.campaign.slug}"
 
 
-def cancel_update(*, send: UpdateSend) -> bool:
-    """Stop a sending that has not finished; the running job stops before its next batch.
-
-    Side effects: the job moves to cancelled. False when it had finished already.
-    """
-    with transaction.atomic():
-        send = UpdateSend.objects.select_for_update().get(pk=send.pk)
-        if not send.is_working:
-            return False
-        send.set_status(UpdateSend.Status.CANCELLED)
-    return True
-
-
 def send_test(*, update: Update, user) -> list[str]:
     """Mail the update to the manager's own address, once in each language written, as
     supporters will receive it (the unsubscribe link leads to a page saying it was a

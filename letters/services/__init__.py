@@ -31,6 +31,7 @@ from .delivery import (
 )
 from .printing import (
     build_print_batch,
+    cancel_print_batch,
     letter_pdf_bytes,
     mark_batch_posted,
     start_print_batch,
@@ -55,6 +56,7 @@ __all__ = [
     "WriteResult",
     "allowed_deliveries",
     "build_print_batch",
+    "cancel_print_batch",
     "check_confirmation",
     "claim_due_deliveries",
     "compose_letter",

@@ -106,16 +106,36 @@ def build_print_batch(*, batch_id: int) -> None:
     if not batch.start_run():
         return
     try:
-        jobs.run_with_restarts(lambda: _build_batch_once(batch), what=f"print batch {batch.pk}")
+        jobs.run_with_restarts(
+            lambda: _build_batch_once(batch), job=batch, what=f"print batch {batch.pk}"
+        )
+    except jobs.Cancelled:
+        logger.info("Print batch %s was cancelled while it was built", batch.pk)
+        release_letters(batch)
     except Exception as error:
         logger.exception("Print batch %s failed", batch.pk)
         if batch.file:
             batch.file.delete(save=False)
         batch.error = f"{type(error).__name__}: {error}"[:1000]
         batch.set_status(PrintBatch.Status.FAILED, fields=["error", "file"])
-        Letter.objects.filter(print_batch=batch, status=Letter.Status.READY).update(
-            print_batch=None
-        )
+        release_letters(batch)
+
+
+def cancel_print_batch(*, batch: PrintBatch) -> bool:
+    """Stop a batch that has not finished (``Job.cancel``); False when it had.
+
+    Side effects: the batch is cancelled and its waiting letters go back for the next
+    batch; a build in progress stops and stores nothing.
+    """
+    if not batch.cancel():
+        return False
+    release_letters(batch)
+    return True
+
+
+def release_letters(batch: PrintBatch) -> None:
+    """The batch's letters that are still waiting go back for the next batch."""
+    Letter.objects.filter(print_batch=batch, status=Letter.Status.READY).update(print_batch=None)
 
 
 def _build_batch_once(batch: PrintBatch) -> None:

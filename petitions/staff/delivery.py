@@ -262,7 +262,10 @@ def build_delivery_pack(*, pack_id: int) -> None:
     if not pack.start_run():
         return
     try:
-        jobs.run_with_restarts(lambda: _build_once(pack), what=f"delivery pack {pack.pk}")
+        jobs.run_with_restarts(lambda: _build_once(pack), job=pack, what=f"delivery pack {pack.pk}")
+    except jobs.Cancelled:
+        logger.info("Delivery pack %s was cancelled while it was built", pack.pk)
+        return
     except Exception as error:
         logger.exception("Delivery pack %s failed", pack.pk)
         for stored in (pack.file, pack.manifest):

@@ -8,6 +8,7 @@ Every download is written to the audit log before it starts.
 from django.contrib import messages
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -96,6 +97,17 @@ def pack_detail(request, slug, pk):
     if request.htmx:
         template += "#progress"
     return render(request, template, {"pack": pack, "petition": pack.petition})
+
+
+@manager_required
+@require_POST
+def pack_cancel(request, slug, pk):
+    pack = _get_pack_for_user(request, slug, pk)
+    if pack.cancel():
+        messages.success(request, _("The delivery pack is cancelled; nothing was kept."))
+    else:
+        messages.info(request, _("This delivery pack had already finished."))
+    return redirect(pack)
 
 
 def _pack_file(request, slug, pk, *, which: str):

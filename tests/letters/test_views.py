@@ -413,6 +413,7 @@ STAFF_URLS = [
     ("get", "letters:manage_batch", True),
     ("get", "letters:manage_batch_pdf", True),
     ("post", "letters:manage_batch_posted", True),
+    ("post", "letters:manage_batch_cancel", True),
 ]
 
 
@@ -440,6 +441,29 @@ def test_staff_area_is_for_staff_with_mfa_only(client, alice, bob, method, name,
 
 
 @pytest.mark.django_db
+def test_staff_cancel_a_waiting_batch_and_its_letters_wait_for_the_next(
+    client, carol, ready_letters, django_capture_on_commit_callbacks
+):
+    client.force_login(carol)
+    target = ready_letters[0].target
+    client.post(reverse("letters:manage_batch_create"), {"target": target.pk})  # not run
+    batch = PrintBatch.objects.get()
+    waiting = set(batch.letters.values_list("pk", flat=True))
+
+    cancelled = client.post(reverse("letters:manage_batch_cancel", args=[batch.pk]), follow=True)
+    again = client.post(reverse("letters:manage_batch_cancel", args=[batch.pk]), follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("letters:manage_batch_create"), {"target": target.pk})
+
+    batch.refresh_from_db()
+    assert (batch.status, batch.file.name or "") == ("cancelled", "")
+    assert "The print batch is cancelled; its letters wait for the next." in text_of(cancelled)
+    assert "This print batch had already finished." in text_of(again)
+    second = PrintBatch.objects.exclude(pk=batch.pk).get()
+    assert set(second.letters.values_list("pk", flat=True)) == waiting
+    assert second.status == "done"
+
+
 def test_staff_print_a_batch_download_it_and_mark_it_posted(
     client, carol, ready_letters, django_capture_on_commit_callbacks
 ):

@@ -201,6 +201,7 @@ LETTERS_STAFF_URLS = {
     "letters:manage_batch",
     "letters:manage_batch_pdf",
     "letters:manage_batch_posted",
+    "letters:manage_batch_cancel",
 }
 
 

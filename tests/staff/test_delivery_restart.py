@@ -92,3 +92,38 @@ def test_a_signer_erased_during_the_build_is_not_in_the_finished_pack(
     pdf, manifest = pack_text(pack)
     assert (pack.status, pack.total) == ("done", 2)
     assert "Ji-woo" not in pdf and "Ji-woo" not in manifest
+
+
+def test_a_pack_cancelled_during_the_build_stops_and_keeps_nothing(
+    client, bob, petition, django_capture_on_commit_callbacks
+):
+    signers(petition)
+
+    pack = build_while(
+        client,
+        bob,
+        django_capture_on_commit_callbacks,
+        lambda: client.post(f"{PACKS}{DeliveryPack.objects.get().pk}/cancel/"),
+    )
+
+    pack.refresh_from_db()
+    assert (pack.status, bool(pack.file), bool(pack.manifest)) == ("cancelled", False, False)
+    assert pack.finished_at is not None
+    page = client.get(f"{PACKS}{pack.pk}/").content.decode()
+    assert "Cancel this pack" not in page
+
+
+def test_cancelling_a_finished_pack_changes_nothing(
+    client, bob, petition, django_capture_on_commit_callbacks
+):
+    signers(petition)
+    client.force_login(bob)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(PACKS, {"language": "en", "cover_letter": ""})
+    pack = DeliveryPack.objects.get()
+
+    response = client.post(f"{PACKS}{pack.pk}/cancel/", follow=True)
+
+    pack.refresh_from_db()
+    assert (pack.status, bool(pack.file)) == ("done", True)
+    assert "This delivery pack had already finished." in response.content.decode()

@@ -32,6 +32,7 @@ URLS = [
     ("get", "/en/manage/petitions/free-them/export/packs/{pack}/", "managers"),
     ("get", "/en/manage/petitions/free-them/export/packs/{pack}/pack.pdf", "managers"),
     ("get", "/en/manage/petitions/free-them/export/packs/{pack}/list.csv", "managers"),
+    ("post", "/en/manage/petitions/free-them/export/packs/{pack}/cancel/", "managers"),
 ]
 
 # Exact outcomes: (status, where a redirect goes) per person and kind of page.
@@ -47,6 +48,10 @@ POST_SUCCESS = {
     "/en/manage/moderation/bulk/apply/": (302, "/en/manage/moderation/actions/"),
     "/en/manage/moderation/actions/{action}/undo/": (302, "/en/manage/moderation/actions/"),
     "/en/manage/petitions/free-them/export/packs/": (
+        302,
+        "/en/manage/petitions/free-them/export/packs/",
+    ),
+    "/en/manage/petitions/free-them/export/packs/{pack}/cancel/": (
         302,
         "/en/manage/petitions/free-them/export/packs/",
     ),

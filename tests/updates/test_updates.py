@@ -388,3 +388,21 @@ def test_sent_updates_show_on_the_petition_page_and_feed(start, sink, people, bo
     assert feed["Content-Type"].startswith("application/atom+xml")
     assert "<title>서명 5,000명분을 전달했습니다</title>" in feed.text
     assert "서명 5,000명분을 전달했습니다" in page.text
+
+
+def test_a_cancelled_send_stops_before_its_next_message(sink, people, bob, client, settings):
+    server = sink()
+    petition, _cast = people
+    update = write(petition, bob)
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    send = UpdateSend.objects.create(update=update, created_by=bob)
+    sending.run_update_send(send_id=send.pk, stop_after=1)  # one sent, then the worker dies
+    client.force_login(bob)
+
+    client.post(reverse("updates:cancel", args=[update.pk]))
+    sending.run_update_send(send_id=send.pk)  # the outbox hands the job over again
+
+    send.refresh_from_db()
+    assert send.status == "cancelled"
+    assert len(server.messages) == 1
+    assert not send.cancel()  # already ended
