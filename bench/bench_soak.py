@@ -39,7 +39,7 @@ def main(argv: list[str]) -> None:
     warm_up = float(options.get("warm-up", 90))
     samples: list[dict] = []
     with Cluster() as cluster:
-        load = Load(cluster.url, sign_rate=sign_rate, page_rate=page_rate, signers=8, readers=16)
+        load = Load(cluster.url, sign_rate=sign_rate, page_rate=page_rate)
         load.start()
         time.sleep(warm_up)
         load.phase = SOAK
@@ -60,14 +60,16 @@ def main(argv: list[str]) -> None:
         [
             {
                 "answers": "sign POST",
-                "per second": sign.total / elapsed,
+                "asked /s": sign_rate,
+                "answered /s": sign.total / elapsed,
                 "statuses": _codes(sign),
                 "p50 ms": sign.p(50),
                 "p99 ms": sign.p(99),
             },
             {
                 "answers": "page GET",
-                "per second": page.total / elapsed,
+                "asked /s": page_rate,
+                "answered /s": page.total / elapsed,
                 "statuses": _codes(page),
                 "p50 ms": page.p(50),
                 "p99 ms": page.p(99),

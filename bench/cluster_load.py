@@ -6,7 +6,8 @@ acknowledged signature, whose address is kept for the checks. Each reader goes r
 the public pages (the petition page with its CSRF cookie, as a returning visitor,
 ``count.json``, another petition, a campaign page, the home page). Both keep their
 connection to nginx open, as browsers do, and pace themselves to a fixed rate (an
-answer that comes late is followed at once by the next, never by a burst).
+answer that comes late is followed at once by the next, never by a burst); there are
+enough of them that slow answers do not lower the rate (``Load``).
 
 The scenario names the current phase (``load.phase = "Redis stopped"``); each answer is
 counted under the phase in which its request began: status, latency, whether the page
@@ -18,6 +19,7 @@ when a node died from any others.
 
 import collections
 import http.client
+import math
 import re
 import threading
 import time
@@ -69,13 +71,17 @@ class Load:
         *,
         sign_rate: float,
         page_rate: float,
-        signers: int = 4,
-        readers: int = 6,
+        signers: int | None = None,
+        readers: int | None = None,
     ) -> None:
+        """Each signer or reader has one request in flight at a time, so the rates hold
+        only while answers come faster than its share of them: by default a signer sends
+        at most two a second (answers up to 0.5 s keep the rate) and a reader eight."""
         parts = urlsplit(base_url)
         self.host, self.port = parts.hostname, parts.port
         self.sign_rate, self.page_rate = sign_rate, page_rate
-        self.signers, self.readers = signers, readers
+        self.signers = signers or max(2, math.ceil(sign_rate / 2))
+        self.readers = readers or max(2, math.ceil(page_rate / 8))
         self.run = f"c{time.time_ns() // 1_000_000}"
         self.phase = "warm-up"
         self.phases: list[str] = []  # in the order they began
