@@ -16,7 +16,7 @@ from campaigns.models import Campaign
 from letters.models import LetterAction
 from lib.emails import MailNotSent, MailRefused
 from lib.translated import LANGUAGE_CODES, language_name
-from petitions.models import Petition
+from petitions.models import Petition, Response
 
 from . import messages, services
 from .forms import UpdateForm
@@ -143,6 +143,23 @@ def update_send(request, pk):
     except services.UpdateError as error:
         flash.error(request, str(error))
     return redirect(update)
+
+
+@manager_required
+@require_POST
+def update_from_response(request, response_pk):
+    response = get_object_or_404(
+        Response.objects.select_related("petition", "target"),
+        pk=response_pk,
+        petition__campaign__in=Campaign.objects.managed_by(request.user),
+    )
+    try:
+        send = services.send_response(response=response, user=request.user)
+    except services.UpdateError as error:
+        flash.error(request, str(error))
+        return redirect("petitions:manage_responses", response.petition_id)
+    flash.success(request, _("The response is on its way to the petition's signers."))
+    return redirect(send.update)
 
 
 @manager_required

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
+from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts import notices
@@ -13,7 +15,7 @@ from letters.models import LetterAction
 from lib.emails import deliver
 from lib.tasks import after_commit
 from lib.translated import LANGUAGE_CODES
-from petitions.models import Petition
+from petitions.models import Petition, Response
 
 from . import messages
 from .audience import audience, latest_consent
@@ -102,6 +104,37 @@ def start_update(
     )
     after_commit("updates.tasks.send_update", send.pk)
     return send
+
+
+def send_response(*, response: Response, user) -> UpdateSend:
+    """Tell the petition's signers what an official answered, in one step: an update
+    quoting the response in each language it was recorded in, sent at once.
+
+    Side effects: those of ``write_update`` and ``start_update``.
+    """
+    petition = response.petition
+    texts = {}
+    for language in LANGUAGE_CODES:
+        body = response.text("body", language)
+        if not body:
+            continue
+        with translation.override(language):
+            official = response.target.display_name(language)
+            texts[f"subject_{language}"] = _("%(official)s responded to “%(title)s”") % {
+                "official": official,
+                "title": petition.text("title", language) or petition.title,
+            }
+            texts[f"body_{language}"] = "\n\n".join(
+                [
+                    _("%(official)s responded on %(date)s:")
+                    % {"official": official, "date": date_format(response.responded_on)},
+                    "\n".join(f"> {line}" for line in body.splitlines()),
+                    _("Read it on the petition's page: %(url)s")
+                    % {"url": settings.SITE_URL + response.get_absolute_url()},
+                ]
+            )
+    update = write_update(user=user, petition=petition, **texts)
+    return start_update(user=user, update=update, via="response")
 
 
 def _scope_label(update: Update) -> str:

@@ -13,6 +13,11 @@ urlpatterns = [
     path("manage/updates/<int:pk>/test/", manage_views.update_test, name="test"),
     path("manage/updates/<int:pk>/send/", manage_views.update_send, name="send"),
     path("manage/updates/<int:pk>/cancel/", manage_views.update_cancel, name="cancel"),
+    path(
+        "manage/updates/from-response/<int:response_pk>/",
+        manage_views.update_from_response,
+        name="from_response",
+    ),
     path("updates/petitions/<slug:slug>/feed/", views.PetitionUpdatesFeed(), name="petition_feed"),
 ]
 

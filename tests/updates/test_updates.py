@@ -2,6 +2,7 @@
 refuses the addresses it is told to with 550 and keeps everything else (the network
 edge; nothing of ours is faked)."""
 
+import datetime
 import email
 import email.policy
 import re
@@ -17,13 +18,14 @@ from django.utils import translation
 from accounts import notices
 from accounts.models import AuditEntry, ConsentRecord
 from accounts.services import record_consent
-from petitions.models import Signature
+from petitions.models import Response, Signature
 from tests.factories import (
     LetterActionFactory,
     LetterFactory,
     PetitionFactory,
     SignatureFactory,
     SupporterFactory,
+    TargetFactory,
 )
 from updates import sending, services
 from updates.models import Update, UpdateRecipient, UpdateSend
@@ -406,3 +408,53 @@ def test_a_cancelled_send_stops_before_its_next_message(sink, people, bob, clien
     assert send.status == "cancelled"
     assert len(server.messages) == 1
     assert not send.cancel()  # already ended
+
+
+def test_a_response_goes_to_the_signers_in_one_step_in_their_language(
+    sink, people, bob, client, django_capture_on_commit_callbacks
+):
+    server = sink()
+    petition, _cast = people
+    target = petition.targets.first() or TargetFactory()
+    petition.targets.add(target)
+    response = Response.objects.create(
+        petition=petition,
+        target=target,
+        responded_on=datetime.date(2026, 12, 1),
+        body_en="We will review **Article 7**.",
+        body_ko="제7조를 **검토하겠습니다**.",
+    )
+    client.force_login(bob)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(reverse("updates:from_response", args=[response.pk]))
+
+    update = Update.objects.get()
+    assert sent["Location"] == update.get_absolute_url()
+    assert update.petition == petition and update.send.status == "done"
+    assert server.to() == ["amy@example.org", "jiwoo@example.org"]
+    by_address = {message["To"]: message for message in server.messages}
+    english = by_address["amy@example.org"].get_body(("plain",)).get_content()
+    korean = by_address["jiwoo@example.org"].get_body(("plain",)).get_content()
+    assert by_address["amy@example.org"]["Subject"] == (
+        f"{target.display_name('en')} responded to “{petition.text('title', 'en')}”"
+    )
+    assert "> We will review **Article 7**." in english
+    assert "responded on 1 December 2026:" in english
+    assert "> 제7조를 **검토하겠습니다**." in korean
+    assert f"/ko/petitions/{petition.slug}/#response-{response.pk}" in korean
+
+
+def test_only_the_petitions_managers_may_send_its_response(people, mallory, client):
+    petition, _cast = people
+    target = TargetFactory()
+    petition.targets.add(target)
+    response = Response.objects.create(
+        petition=petition, target=target, responded_on=datetime.date(2026, 12, 1), body_en="No."
+    )
+    client.force_login(mallory)
+
+    refused = client.post(reverse("updates:from_response", args=[response.pk]))
+
+    assert refused.status_code in (403, 404)
+    assert Update.objects.count() == 0
