@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class UpdatesConfig(AppConfig):
     name = "updates"
     verbose_name = _("Updates to supporters")
+
+    def ready(self) -> None:
+        from . import receivers
+
+        receivers.connect()

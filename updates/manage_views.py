@@ -62,7 +62,7 @@ def update_list(request):
 @manager_required
 def update_create(request, kind, slug):
     scope = _get_scope_for_user(request, kind, slug)
-    form = UpdateForm(request.POST or None)
+    form = UpdateForm(request.POST or None, petition=scope if kind == "petition" else None)
     if request.method == "POST":
         form.instance.campaign = scope if kind == "campaign" else scope.campaign
         form.instance.petition = scope if kind == "petition" else None
@@ -80,7 +80,7 @@ def update_edit(request, pk):
     if update.sending is not None:
         flash.error(request, _("This update has been sent already: it cannot change."))
         return redirect(update)
-    form = UpdateForm(request.POST or None, instance=update)
+    form = UpdateForm(request.POST or None, instance=update, petition=update.petition)
     if request.method == "POST" and form.is_valid():
         form.save()
         return redirect(update)

@@ -68,6 +68,16 @@ class Update(Translatable):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Prepared for a threshold of its petition: sent by itself once the threshold is
+    # reached (``updates.receivers``), as its writer would send it.
+    send_at_threshold = models.ForeignKey(
+        "petitions.Milestone",
+        verbose_name=_("send when this threshold is reached"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="prepared_updates",
+    )
     created_at = models.DateTimeField(_("written"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -13,12 +13,13 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts import notices
 from accounts.models import AuditEntry, ConsentRecord
 from accounts.services import record_consent
-from petitions.models import Response, Signature
+from petitions import thresholds
+from petitions.models import Milestone, Response, Signature
 from tests.factories import (
     LetterActionFactory,
     LetterFactory,
@@ -28,6 +29,7 @@ from tests.factories import (
     TargetFactory,
 )
 from updates import sending, services
+from updates.forms import UpdateForm
 from updates.models import Update, UpdateRecipient, UpdateSend
 
 
@@ -458,3 +460,45 @@ def test_only_the_petitions_managers_may_send_its_response(people, mallory, clie
 
     assert refused.status_code in (403, 404)
     assert Update.objects.count() == 0
+
+
+def test_an_update_prepared_for_a_threshold_goes_out_once_when_it_is_reached(
+    sink, people, bob, django_capture_on_commit_callbacks
+):
+    server = sink()
+    petition, _cast = people
+    milestone = Milestone.objects.create(petition=petition, threshold=5_000)
+    update = write(petition, bob)
+    form = UpdateForm(
+        {**{f: getattr(update, f) for f in ("subject_en", "body_en", "subject_ko", "body_ko")},
+         "send_at_threshold": milestone.pk},
+        instance=update,
+        petition=petition,
+    )  # fmt: skip
+    assert form.is_valid(), form.errors
+    form.save()
+    before = len(server.messages)
+
+    Milestone.objects.filter(pk=milestone.pk).update(reached_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        announced = thresholds.announce_thresholds(petition_id=petition.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        again = thresholds.announce_thresholds(petition_id=petition.pk)
+
+    assert (before, announced, again) == (0, [5_000], [])
+    subjects = {"We delivered 5,000 signatures", "서명 5,000명분을 전달했습니다"}
+    got_update = sorted(m["To"] for m in server.messages if m["Subject"] in subjects)
+    assert got_update == ["amy@example.org", "jiwoo@example.org"]
+    assert UpdateSend.objects.get(update=update).status == "done"
+
+
+def test_only_thresholds_not_yet_reached_may_be_chosen(people, bob):
+    petition, _cast = people
+    reached = Milestone.objects.create(petition=petition, threshold=10, reached_at=timezone.now())
+    waiting = Milestone.objects.create(petition=petition, threshold=50_000)
+
+    form = UpdateForm(petition=petition)
+
+    assert list(form.fields["send_at_threshold"].queryset) == [waiting]
+    assert reached not in form.fields["send_at_threshold"].queryset
+    assert "send_at_threshold" not in UpdateForm(petition=None).fields
