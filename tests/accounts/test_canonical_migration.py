@@ -29,7 +29,16 @@ def migrate(targets, state=None):
     return executor.loader.project_state(state or targets).apps
 
 
+@pytest.fixture
+def _migrated_back_to_the_latest():
+    """Whatever the test leaves, the next tests find every migration applied."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("_migrated_back_to_the_latest")
 def test_canonical_emails_migration_merges_supporters_of_one_mailbox():
     apps = migrate(BEFORE, state=STATE_BEFORE)
     Supporter = apps.get_model("accounts", "Supporter")
