@@ -117,8 +117,10 @@ def withdraw_signature(*, signature: Signature, language: str = "en") -> bool:
     the political opinion; the count goes down by one if the signature counted.
     Consent to updates is a separate choice and stays.
     """
+    # Only the signature's row: since retention its supporter may be gone, and
+    # PostgreSQL locks no row on the nullable side of an outer join.
     current = (
-        Signature.objects.select_for_update()
+        Signature.objects.select_for_update(of=("self",))
         .select_related("petition", "supporter")
         .filter(pk=signature.pk)
         .first()

@@ -113,7 +113,9 @@ def request_delivery(
     saved but no mail is sent), through the outbox (``send_confirm_request``).
     """
     letter = (
-        Letter.objects.select_for_update()
+        # Only the letter's row: PostgreSQL locks none on the nullable side of an outer
+        # join, and since retention a letter's supporter may be gone.
+        Letter.objects.select_for_update(of=("self",))
         .select_related("action", "target", "supporter")
         .get(pk=letter.pk)
     )
@@ -181,7 +183,9 @@ def confirm_delivery(*, letter: Letter, revision: int, method: str) -> Letter:
     official was already sent for this action.
     """
     letter = (
-        Letter.objects.select_for_update()
+        # Only the letter's row: PostgreSQL locks none on the nullable side of an outer
+        # join, and since retention a letter's supporter may be gone.
+        Letter.objects.select_for_update(of=("self",))
         .select_related("action", "target", "supporter")
         .get(pk=letter.pk)
     )
