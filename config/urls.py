@@ -5,7 +5,10 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from api import oembed
 from donations import urls as donations_urls
+from letters import urls as letters_urls
+from lib import embed
 from petitions import urls as petitions_urls
 from updates import urls as updates_urls
 
@@ -27,6 +30,11 @@ urlpatterns = [
     # The API (/api/v1/) and its manager pages (/manage/api/): one address for machines.
     path("", include("api.urls")),
     *petitions_urls.neutral_urlpatterns,
+    *letters_urls.neutral_urlpatterns,
+    # Reaching other sites (issue 13): oEmbed for CMSs, a loader for hosts without a
+    # strict CSP.
+    path("oembed", oembed.oembed, name="oembed"),
+    path("embed.js", embed.loader_js, name="embed_loader"),
     *donations_urls.neutral_urlpatterns,
     *updates_urls.neutral_urlpatterns,
 ]

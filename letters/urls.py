@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import manage_views, views
+from . import embed_views, manage_views, opendata, views
 
 app_name = "letters"
 
@@ -12,6 +12,10 @@ urlpatterns = [
     path("letters/l/<str:token>/deliver/", views.letter_deliver, name="deliver"),
     path("letters/confirm/<str:signed>/", views.confirm, name="confirm"),
     path("letters/<slug:slug>/", views.action_detail, name="action"),
+    # The embed for other sites (issue 13), as for petitions.
+    path("letters/<slug:slug>/embed/", embed_views.embed, name="embed"),
+    path("letters/<slug:slug>/embed/write/", embed_views.embed_write, name="embed_write"),
+    path("letters/<slug:slug>/embed/thanks/", embed_views.embed_thanks, name="embed_thanks"),
     path("manage/letters/", manage_views.manage_index, name="manage_index"),
     path("manage/letters/batches/new/", manage_views.batch_create, name="manage_batch_create"),
     path("manage/letters/batches/<int:pk>/", manage_views.batch_detail, name="manage_batch"),
@@ -72,4 +76,9 @@ urlpatterns = [
         manage_views.action_duplicate,
         name="manage_action_duplicate",
     ),
+]
+
+# Without a language: open data other sites read (docs/open-data.md).
+neutral_urlpatterns = [
+    path("letters/<slug:slug>.json", opendata.action_json, name="open_letter_action"),
 ]

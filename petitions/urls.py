@@ -2,7 +2,8 @@ from django.urls import include, path
 
 from .manage import outcome_views
 from .manage import views as manage_views
-from .signing import views
+from . import feeds, opendata
+from .signing import embed_views, views
 from .staff import export_views, moderation_views
 
 app_name = "petitions"
@@ -14,11 +15,19 @@ public_urlpatterns = [
     path("confirm/<str:token>/", views.confirm, name="confirm"),
     path("confirm/<str:token>/resend/", views.resend, name="resend"),
     path("withdraw/<str:token>/", views.withdraw, name="withdraw"),
+    # Atom feed of new petitions ("feed.atom": a slug never holds a dot, so no petition
+    # can be shadowed by it).
+    path("feed.atom", feeds.NewPetitionsFeed(), name="feed"),
     path("<slug:slug>/", views.petition_detail, name="detail"),
     path("<slug:slug>/sign/", views.sign, name="sign"),
     path("<slug:slug>/thanks/", views.thanks, name="thanks"),
     path("<slug:slug>/counter/", views.counter_fragment, name="counter"),
     path("<slug:slug>/withdraw/", views.withdraw_own, name="withdraw_own"),
+    # The embed for other sites (issue 13): framed only by the campaign's allowlist,
+    # submitted with a signed form token instead of the CSRF cookie.
+    path("<slug:slug>/embed/", embed_views.embed, name="embed"),
+    path("<slug:slug>/embed/sign/", embed_views.embed_sign, name="embed_sign"),
+    path("<slug:slug>/embed/thanks/", embed_views.embed_thanks, name="embed_thanks"),
 ]
 
 urlpatterns = [
@@ -29,6 +38,10 @@ urlpatterns = [
 # language prefix (config/urls.py puts these outside i18n_patterns).
 neutral_urlpatterns = [
     path("petitions/<slug:slug>/count.json", views.count_json, name="petition_count"),
+    # Open data (docs/open-data.md): counts only, never names; CORS for any origin.
+    path("petitions.json", opendata.petition_list_json, name="open_petitions"),
+    path("petitions.csv", opendata.petition_list_csv, name="open_petitions_csv"),
+    path("petitions/<slug:slug>.json", opendata.petition_json, name="open_petition"),
 ]
 
 # Staff moderation and exports (issue 5, staff part): /manage/moderation/... for staff,
