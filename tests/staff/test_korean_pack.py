@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from petitions.models import DeliveryPack
-from petitions.staff.delivery import joined_salutation, starts_with_salutation
+from petitions.staff.pack_wording import joined_salutation, starts_with_salutation
 from tests.factories import TargetFactory
 from tests.staff.conftest import at, recount, sign
 
