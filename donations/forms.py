@@ -3,8 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
-from lib.forms import EmailAddressField, NameOrderMixin
-from lib.names import clean_name
+from lib.forms import EmailAddressField, NameOrderMixin, person_name_fields
 
 from . import money
 from .models import Donation
@@ -39,16 +38,7 @@ class DonationForm(NameOrderMixin, forms.Form):
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
-    first_name = forms.CharField(
-        label=_("First name"),
-        max_length=100,
-        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
-    )
-    last_name = forms.CharField(
-        label=_("Last name"),
-        max_length=100,
-        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
-    )
+    first_name, last_name = person_name_fields()
     email = EmailAddressField(
         label=_("Email"),
         max_length=254,
@@ -72,12 +62,6 @@ class DonationForm(NameOrderMixin, forms.Form):
             "minimum": money.format_money(low, currency),
             "maximum": money.format_money(high, currency),
         }
-
-    def clean_first_name(self) -> str:
-        return clean_name(self.cleaned_data["first_name"])
-
-    def clean_last_name(self) -> str:
-        return clean_name(self.cleaned_data["last_name"])
 
     def clean_currency(self) -> str:
         # The page's currency, from the URL, must match what the form was built for.

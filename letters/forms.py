@@ -5,8 +5,8 @@ from django_countries.fields import CountryField
 
 from accounts import notices
 from campaigns.models import Target
-from lib.forms import EmailAddressField, NameOrderMixin
-from lib.names import clean_name, looks_like_address
+from lib.forms import EmailAddressField, NameOrderMixin, person_name_fields
+from lib.names import looks_like_address
 from lib.text import unknown_placeholders
 
 from .models import PLACEHOLDERS, Letter, LetterAction, placeholder_error
@@ -65,16 +65,7 @@ class LetterForm(NameOrderMixin, forms.Form):
             "matters to you. Keep it courteous; it is printed as you type it."
         ),
     )
-    first_name = forms.CharField(
-        label=_("First name"),
-        max_length=100,
-        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
-    )
-    last_name = forms.CharField(
-        label=_("Last name"),
-        max_length=100,
-        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
-    )
+    first_name, last_name = person_name_fields()
     email = EmailAddressField(
         label=_("Email address"),
         max_length=254,
@@ -172,12 +163,6 @@ class LetterForm(NameOrderMixin, forms.Form):
     @property
     def officials(self) -> list[Target]:
         return list(self.action.targets.filter(active=True).order_by("name"))
-
-    def clean_first_name(self):
-        return clean_name(self.cleaned_data["first_name"])
-
-    def clean_last_name(self):
-        return clean_name(self.cleaned_data["last_name"])
 
     def clean_city(self):
         value = self.cleaned_data["city"].strip()

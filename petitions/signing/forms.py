@@ -11,15 +11,13 @@ from django_countries.fields import CountryField, LazyTypedChoiceField
 from accounts import notices
 from accounts.models import Supporter
 from lib import kr_regions
-from lib.forms import EmailAddressField, NameOrderMixin
-from lib.names import clean_name
+from lib.forms import EmailAddressField, NameOrderMixin, person_name_fields
 
 from ..hotpath.page_cache import clean_ref
 from ..models import Petition, Signature
 from . import abuse
 from .services import SignerDetails
 
-NAME_MAX_LENGTH = 100
 COMMENT_MAX_LENGTH = 500
 
 
@@ -39,17 +37,7 @@ class SignForm(NameOrderMixin, forms.Form):
     """The sign form. A signed-in supporter with a verified address gets it without the
     email, the honeypot and the challenge, prefilled with what we know."""
 
-    first_name = forms.CharField(
-        label=_("First name"),
-        max_length=NAME_MAX_LENGTH,
-        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
-    )
-    last_name = forms.CharField(
-        label=_("Last name"),
-        max_length=NAME_MAX_LENGTH,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
-    )
+    first_name, last_name = person_name_fields(last_required=False)
     email = EmailAddressField(
         label=_("Email address"),
         max_length=254,
@@ -133,12 +121,6 @@ class SignForm(NameOrderMixin, forms.Form):
             elif petition.requires(name):
                 self.fields[name].required = True
 
-    def clean_first_name(self) -> str:
-        return clean_name(self.cleaned_data["first_name"])
-
-    def clean_last_name(self) -> str:
-        return clean_name(self.cleaned_data["last_name"])
-
     def clean_email(self) -> str:
         address = self.cleaned_data["email"]
         if abuse.is_disposable(address):
@@ -212,6 +194,3 @@ class ConfirmForm(NameOrderMixin, forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
-
-    clean_first_name = SignForm.clean_first_name
-    clean_last_name = SignForm.clean_last_name
