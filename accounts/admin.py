@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lib.admin import ReadOnlyAdmin
 from lib.forms import EmailAddressField
 
 from .models import AuditEntry, ConsentRecord, Supporter, User
@@ -53,20 +54,8 @@ class SupporterAdmin(admin.ModelAdmin):
     inlines = [ConsentInline]
 
 
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(ReadOnlyAdmin):
     """Read-only: nobody adds, changes or deletes evidence through the admin."""
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ConsentRecord)

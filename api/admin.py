@@ -2,15 +2,13 @@
 
 from django.contrib import admin
 
+from lib.admin import ReadOnlyAdmin
+
 from .models import ApiToken, ForeignIdentifier, Webhook, WebhookDelivery
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
+class ReadOnly(ReadOnlyAdmin):
+    may_delete = True
 
 
 @admin.register(ApiToken)

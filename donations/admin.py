@@ -3,19 +3,14 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from lib.admin import ReadOnlyAdmin as BaseReadOnlyAdmin
+
 from . import services, tasks
 from .models import Donation, Payment, StripeEvent
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
+class ReadOnlyAdmin(BaseReadOnlyAdmin):
+    may_change = True  # the admin actions (resend a receipt) need it; fields stay read-only
 
 
 class PaymentInline(admin.TabularInline):

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
+from lib.admin import ReadOnlyAdmin
 from lib.states import TransitionNotAllowed
 
 from .models import Letter, LetterAction, LetterDelivery, PrintBatch
@@ -92,18 +93,14 @@ class LetterActionAdmin(admin.ModelAdmin):
         self._move(request, queryset, LetterAction.Status.CLOSED)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class LetterRecordAdmin(ReadOnlyAdmin):
     """Letters are the supporter's words: staff look, the workflows change them."""
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    may_delete = True
 
 
 @admin.register(Letter)
-class LetterAdmin(ReadOnlyAdmin):
+class LetterAdmin(LetterRecordAdmin):
     list_display = ["action", "target", "status", "language", "written_at", "sent_at", "posted_at"]
     list_filter = ["status", "language", "action", "target"]
     search_fields = ["supporter__email", "subject"]
@@ -112,7 +109,7 @@ class LetterAdmin(ReadOnlyAdmin):
 
 
 @admin.register(LetterDelivery)
-class LetterDeliveryAdmin(ReadOnlyAdmin):
+class LetterDeliveryAdmin(LetterRecordAdmin):
     list_display = [
         "letter",
         "to_email",
@@ -143,7 +140,7 @@ class LetterDeliveryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PrintBatch)
-class PrintBatchAdmin(ReadOnlyAdmin):
+class PrintBatchAdmin(LetterRecordAdmin):
     list_display = [
         "target",
         "status",

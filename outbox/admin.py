@@ -1,17 +1,18 @@
 from django.contrib import admin
 from django.db.models import F
 
+from lib.admin import ReadOnlyAdmin
+
 from .models import Message
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(ReadOnlyAdmin):
     """Read-only: what after-commit work is waiting, failing or done (undone first)."""
 
     list_display = ["id", "task", "args", "created_at", "dispatched_at", "attempts", "done_at"]
     list_filter = ["task", ("done_at", admin.EmptyFieldListFilter)]
     search_fields = ["task", "last_error"]
-    readonly_fields = [field.name for field in Message._meta.fields]
 
     def get_queryset(self, request):
         return (
@@ -27,12 +28,3 @@ class MessageAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

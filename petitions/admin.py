@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from lib.admin import ReadOnlyAdmin
 from lib.states import TransitionNotAllowed
 
 from . import signatures
@@ -65,21 +66,15 @@ class PetitionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Signature)
-class SignatureAdmin(admin.ModelAdmin):
+class SignatureAdmin(ReadOnlyAdmin):
     """Read-only rows; status moves go through the services so the counts follow."""
 
     list_display = ["petition", "supporter", "status", "review_reason", "display", "created_at"]
     list_filter = ["status", "review_reason", "petition", "display", "wants_updates"]
     search_fields = ["supporter__email", "supporter__email_key"]
     list_select_related = ["petition", "supporter"]
-    readonly_fields = [f.name for f in Signature._meta.fields]
     actions = ["release", "invalidate"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    may_change = True  # for the actions, which go through the services
 
     @admin.action(description=_("Release held signatures"), permissions=["change"])
     def release(self, request, queryset):
