@@ -19,10 +19,9 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Q
 
 from accounts.retention import RetentionReport
-from lib.storage import private_storage
 
 from .models import DeliveryPack, Petition, Signature, SignatureRequest
 
@@ -95,23 +94,11 @@ def delete_pack_files(petition_ids: list[int]) -> int:
     Side effects: files deleted from private storage after commit; ``file``,
     ``manifest`` and ``error`` of the packs updated. Returns how many packs lost files.
     """
-    DeliveryPack.objects.filter(
-        petition_id__in=petition_ids, status__in=DeliveryPack.WORKING
-    ).update(generation=F("generation") + 1)
-    packs = list(
-        DeliveryPack.objects.filter(petition_id__in=petition_ids)
-        .exclude(file="", manifest="")
-        .only("pk", "file", "manifest")
+    return DeliveryPack.forget(
+        petition_ids=petition_ids,
+        finished=Q(petition_id__in=petition_ids),
+        reason=PACK_FILES_DELETED,
     )
-    storage = private_storage()
-    for pack in packs:
-        for name in (pack.file.name, pack.manifest.name):
-            if name:
-                transaction.on_commit(lambda name=name: storage.delete(name))
-    DeliveryPack.objects.filter(pk__in=[pack.pk for pack in packs]).update(
-        file="", manifest="", error=PACK_FILES_DELETED
-    )
-    return len(packs)
 
 
 class PetitionRetention:

@@ -13,14 +13,13 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts import notices
 from accounts.models import ConsentRecord, Supporter
 from accounts.services import record_consent
 from lib.states import check_transition
-from lib.storage import private_storage
 from lib.tasks import after_commit
 from lib.text import email_key
 
@@ -200,27 +199,16 @@ def forget_delivery_packs(*, listing) -> int:
     confirmed = [(petition_id, at) for petition_id, at in listing if at is not None]
     if not confirmed:
         return 0
-    # First, so that a builder about to store its file either waits for this
-    # transaction (and starts again) or has stored it already (and it is found below).
-    DeliveryPack.objects.filter(
-        petition_id__in={petition_id for petition_id, _ in confirmed},
-        status__in=DeliveryPack.WORKING,
-    ).update(generation=F("generation") + 1)
     wanted = Q()
     for petition_id, confirmed_at in confirmed:
         wanted |= Q(petition_id=petition_id, finished_at__gte=confirmed_at)
-    packs = list(DeliveryPack.objects.filter(wanted).exclude(file="", manifest=""))
-    storage = private_storage()
-    for pack in packs:
-        for name in (pack.file.name, pack.manifest.name):
-            if name:
-                transaction.on_commit(lambda name=name: storage.delete(name))
-    DeliveryPack.objects.filter(pk__in=[pack.pk for pack in packs]).update(
-        file="",
-        manifest="",
-        error="The files were deleted when a signer withdrew their signature or erased their data.",
+    return DeliveryPack.forget(
+        petition_ids={petition_id for petition_id, _ in confirmed},
+        finished=wanted,
+        reason=(
+            "The files were deleted when a signer withdrew their signature or erased their data."
+        ),
     )
-    return len(packs)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """What staff make: moderation actions (with every move, for undo) and delivery packs."""
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -135,3 +136,33 @@ class DeliveryPack(Job):
 
     def get_absolute_url(self) -> str:
         return reverse("petitions:pack", args=[self.petition.slug, self.pk])
+
+    @classmethod
+    def forget(cls, *, petition_ids, finished: Q, reason: str) -> int:
+        """Keep these petitions' packs from listing someone any longer: the packs still
+        being built start again (``generation`` raised, ``lib.jobs``), and the finished
+        ones that ``finished`` selects lose their PDF and list after commit, keeping
+        their record with ``reason`` as the error. Call inside a transaction; returns
+        how many packs lost their files.
+
+        Restarts come first, so that a builder about to store its file either waits
+        for this transaction (and starts again) or has stored it already (and is
+        found by ``finished``).
+        """
+        cls.objects.filter(petition_id__in=petition_ids, status__in=cls.WORKING).update(
+            generation=F("generation") + 1
+        )
+        packs = list(
+            cls.objects.filter(finished)
+            .exclude(file="", manifest="")
+            .only("pk", "file", "manifest")
+        )
+        storage = private_storage()
+        for pack in packs:
+            for name in (pack.file.name, pack.manifest.name):
+                if name:
+                    transaction.on_commit(lambda name=name: storage.delete(name))
+        cls.objects.filter(pk__in=[pack.pk for pack in packs]).update(
+            file="", manifest="", error=reason
+        )
+        return len(packs)
