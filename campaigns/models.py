@@ -1,10 +1,13 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
+from lib.embed import parse_origins, theme_stylesheet, validate_origins
 from lib.models import MarkdownBody, Publishable, Translatable
 from lib.translated import Text, Translated, pick
 
@@ -83,6 +86,10 @@ class Campaign(Translatable, MarkdownBody, Publishable):
         LIVE = "live", _("Live")
         ARCHIVED = "archived", _("Archived")
 
+    class EmbedTheme(models.TextChoices):
+        LIGHT = "light", _("Light")
+        DARK = "dark", _("Dark")
+
     TRANSITIONS = {
         Status.DRAFT: {Status.LIVE, Status.ARCHIVED},
         Status.LIVE: {Status.DRAFT, Status.ARCHIVED},
@@ -114,6 +121,43 @@ class Campaign(Translatable, MarkdownBody, Publishable):
         Target, verbose_name=_("officials"), blank=True, related_name="campaigns"
     )
     position = models.PositiveIntegerField(_("position"), default=0)
+    # Embeds on other sites (lib/embed.py, docs/embedding.md): framing is opt-in, per
+    # campaign. db_default: rows written by code that predates the columns.
+    embed_origins = models.TextField(
+        _("sites that may embed its actions"),
+        blank=True,
+        default="",
+        db_default="",
+        validators=[validate_origins],
+        help_text=_(
+            "One address per line, such as https://partner.example.org. Write * alone to "
+            "let every site embed them. Empty: no other site can."
+        ),
+    )
+    embed_accent = models.CharField(
+        _("accent colour"),
+        max_length=7,
+        default="#0b5e57",
+        db_default="#0b5e57",
+        validators=[
+            RegexValidator(
+                r"^#[0-9a-fA-F]{6}$", _("Write the colour as # and six hex digits, like #0b5e57.")
+            )
+        ],
+    )
+    embed_radius = models.PositiveSmallIntegerField(
+        _("corner radius (pixels)"),
+        default=6,
+        db_default=6,
+        validators=[MaxValueValidator(24)],
+    )
+    embed_theme = models.CharField(
+        _("theme"),
+        max_length=5,
+        choices=EmbedTheme.choices,
+        default=EmbedTheme.LIGHT,
+        db_default=EmbedTheme.LIGHT,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -136,3 +180,28 @@ class Campaign(Translatable, MarkdownBody, Publishable):
     @property
     def is_live(self) -> bool:
         return self.status == self.Status.LIVE
+
+    def embed_origin_list(self) -> list[str]:
+        """The origins that may frame this campaign's embeds (["*"]: any; []: none)."""
+        try:
+            return parse_origins(self.embed_origins)
+        except ValidationError:  # never stored through the forms; frame for nobody
+            return []
+
+    def embed_stylesheet(self) -> str:
+        """The theme tokens of this campaign's embeds, as CSS (``lib.embed``)."""
+        return theme_stylesheet(
+            accent=self.embed_accent, radius=self.embed_radius, on_accent=self.embed_on_accent
+        )
+
+    @property
+    def embed_on_accent(self) -> str:
+        """White or near-black, whichever reads better on the accent colour."""
+        red, green, blue = (int(self.embed_accent[i : i + 2], 16) / 255 for i in (1, 3, 5))
+
+        def linear(c: float) -> float:
+            return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+        luminance = 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+        # Contrast with white (1.05 / (L + 0.05)) against contrast with #1b1c1f (~0.011).
+        return "#ffffff" if 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.061 else "#1b1c1f"

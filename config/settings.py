@@ -491,6 +491,12 @@ MODERATION_TRENDING_DOMAIN = env_int("MODERATION_TRENDING_DOMAIN", 200)
 # A form without a valid CSRF token (the sign form above all) gets a page that says
 # nothing was saved and how to try again.
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"
+# Embed forms (other sites' frames) carry a signed token bound to the action instead of
+# the CSRF cookie (lib/embed.py): valid this many seconds, far longer than a cached
+# embed page lives (PETITIONS_PAGE_CACHE_SECONDS).
+EMBED_FORM_TOKEN_MAX_AGE = env_int("EMBED_FORM_TOKEN_MAX_AGE", 2 * 60 * 60)
+# Cache-Control max-age of /embed.js, the loader hosts without a strict CSP include.
+EMBED_LOADER_MAX_AGE = env_int("EMBED_LOADER_MAX_AGE", 60 * 60)
 
 LOGGING = {
     "version": 1,

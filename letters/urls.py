@@ -16,6 +16,7 @@ urlpatterns = [
     path("letters/<slug:slug>/embed/", embed_views.embed, name="embed"),
     path("letters/<slug:slug>/embed/write/", embed_views.embed_write, name="embed_write"),
     path("letters/<slug:slug>/embed/thanks/", embed_views.embed_thanks, name="embed_thanks"),
+    path("letters/<slug:slug>/embed/theme.css", embed_views.embed_theme, name="embed_theme"),
     path("manage/letters/", manage_views.manage_index, name="manage_index"),
     path("manage/letters/batches/new/", manage_views.batch_create, name="manage_batch_create"),
     path("manage/letters/batches/<int:pk>/", manage_views.batch_detail, name="manage_batch"),

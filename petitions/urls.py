@@ -1,8 +1,8 @@
 from django.urls import include, path
 
+from . import feeds, opendata
 from .manage import outcome_views
 from .manage import views as manage_views
-from . import feeds, opendata
 from .signing import embed_views, views
 from .staff import export_views, moderation_views
 
@@ -28,6 +28,7 @@ public_urlpatterns = [
     path("<slug:slug>/embed/", embed_views.embed, name="embed"),
     path("<slug:slug>/embed/sign/", embed_views.embed_sign, name="embed_sign"),
     path("<slug:slug>/embed/thanks/", embed_views.embed_thanks, name="embed_thanks"),
+    path("<slug:slug>/embed/theme.css", embed_views.embed_theme, name="embed_theme"),
 ]
 
 urlpatterns = [
