@@ -41,7 +41,7 @@ from django.middleware.csrf import get_token
 from django.utils.cache import patch_cache_control
 from django.utils.crypto import salted_hmac
 
-from lib import pagecache
+from lib import opendata, pagecache
 
 from ..models import Petition
 
@@ -214,6 +214,23 @@ def counter_response(counter) -> HttpResponse:
 
 def counter_key(slug: str) -> str:
     return f"{COUNTER_PREFIX}{slug}"
+
+
+_OPEN_DATA_PATH = re.compile(r"^/petitions/(?P<slug>[-a-zA-Z0-9_]+)\.json$")
+
+
+def open_data_name(slug: str) -> str:
+    """The name ``petitions.opendata`` keeps a petition's open data under (``lib.opendata``)."""
+    return f"petition:{slug}"
+
+
+def open_data_response(path: str) -> HttpResponse | None:
+    """``/petitions/<slug>.json`` from the cache, for the fast path; None on a miss."""
+    match = _OPEN_DATA_PATH.match(path)
+    if match is None:
+        return None
+    body = opendata.lookup(open_data_name(match["slug"]))
+    return opendata.respond(body) if body is not None else None
 
 
 def petition_key(slug: str) -> str:
