@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
+from lib.embed import parse_origins
 from lib.text import markup_problems
 from lib.translated import LANGUAGE_CODES, language_name
 
@@ -222,3 +223,29 @@ class PublishWithoutForm(forms.Form):
 
     def languages(self) -> list[str]:
         return [code for code in self.codes if self.cleaned_data.get(f"without_{code}")]
+
+
+class EmbedSettingsForm(forms.ModelForm):
+    """Which sites may frame the campaign's actions, and how the frame looks."""
+
+    class Meta:
+        model = Campaign
+        fields = ["embed_origins", "embed_theme", "embed_accent", "embed_radius"]
+        widgets = {
+            "embed_origins": forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
+            "embed_theme": forms.RadioSelect,
+            "embed_accent": forms.TextInput(attrs={"type": "color"}),
+            "embed_radius": forms.NumberInput(attrs={"min": 0, "max": 24}),
+        }
+
+    def clean_embed_origins(self) -> str:
+        """Stored one origin a line, as CSP will name it (the model's validator explains
+        any line that is not one)."""
+        value = self.cleaned_data["embed_origins"]
+        try:
+            return "\n".join(parse_origins(value))
+        except forms.ValidationError:
+            return value
+
+    def clean_embed_accent(self) -> str:
+        return self.cleaned_data["embed_accent"].lower()

@@ -10,6 +10,7 @@ answers 403 to everyone else.
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpResponse
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import roles
 from accounts.decorators import manager_required, staff_required
+from lib import embed
 from lib.models import Translatable
 from lib.preview import frameable_by_this_site, render_and_roll_back
 from lib.states import TransitionNotAllowed
@@ -29,7 +31,7 @@ from lib.translated import LANGUAGE_CODES
 
 from . import managed
 from .actions import actions_for
-from .manage_forms import CampaignForm, DuplicateForm, PublishWithoutForm
+from .manage_forms import CampaignForm, DuplicateForm, EmbedSettingsForm, PublishWithoutForm
 from .models import Campaign
 
 CONFIRM_TEMPLATE = "campaigns/manage/confirm_move.html"
@@ -310,6 +312,44 @@ def campaign_detail(request, pk):
         "targets": campaign.targets.order_by("name"),
     }
     return render(request, "campaigns/manage/campaign_detail.html", context)
+
+
+@manager_required
+def campaign_embed(request, pk):
+    """Which sites may embed the campaign's actions, the frame's look, and the code to
+    paste for each open petition and letter action (docs/embedding.md)."""
+    campaign = _get_campaign_for_manager(request, pk)
+    form = EmbedSettingsForm(request.POST or None, instance=campaign)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The embed settings are saved."))
+        return redirect("campaigns:manage_campaign_embed", pk=campaign.pk)
+    loader_url = settings.SITE_URL + reverse("embed_loader")
+    embeds = [
+        (
+            action,
+            embed.embed_codes(
+                page_url=settings.SITE_URL + action.url,
+                kind=action.kind,
+                title=str(action.title),
+                loader_url=loader_url,
+            ),
+        )
+        for action in actions_for(campaign)
+        if action.kind in embed.DEFAULT_HEIGHT
+    ]
+    context = {
+        "campaign": campaign,
+        "form": form,
+        "embeds": embeds,
+        "snippet": embed.resize_snippet(),
+        "snippet_hash": embed.resize_hash(),
+        "site_origin": settings.SITE_URL,
+        "origins": campaign.embed_origin_list(),
+        "any_origin": campaign.embed_origin_list() == [embed.ANY_ORIGIN],
+    }
+    status = 400 if form.is_bound else 200
+    return render(request, "campaigns/manage/campaign_embed.html", context, status=status)
 
 
 @manager_required

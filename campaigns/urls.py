@@ -22,6 +22,11 @@ urlpatterns = [
         name="manage_campaign_edit",
     ),
     path(
+        "manage/campaigns/<int:pk>/embed/",
+        manage_views.campaign_embed,
+        name="manage_campaign_embed",
+    ),
+    path(
         "manage/campaigns/<int:pk>/preview/",
         manage_views.campaign_preview,
         name="manage_campaign_preview",

@@ -58,6 +58,12 @@ def iframe_html(src: str, *, title: str, height: int, width: str | int = "100%")
 # Which origins may frame an embed --------------------------------------------------
 
 ANY_ORIGIN = "*"
+# Nothing that could end a CSP source or start another may pass: a host is letters,
+# digits, hyphens and dots (internationalised names in their xn-- form).
+_UNSAFE = re.compile(r"[\s;,'\"]")
+_HOST = re.compile(
+    r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"
+)
 MAX_ORIGINS = 50
 
 
@@ -82,7 +88,7 @@ def parse_origin(line: str) -> str:
         port = parts.port
     except ValueError:
         parts, port = None, None
-    if parts is None or not parts.scheme or not parts.hostname:
+    if parts is None or not parts.scheme or not parts.hostname or _UNSAFE.search(value):
         raise ValidationError(
             _("“%(value)s” is not an origin. Write it as https://example.org."),
             params={"value": value},
@@ -112,6 +118,12 @@ def parse_origin(line: str) -> str:
         )
     if ":" in host:  # an IPv6 address
         host = f"[{host}]"
+    elif not _HOST.match(host):
+        raise ValidationError(
+            _("“%(value)s” is not an origin. Write it as https://example.org."),
+            params={"value": value},
+            code="not_origin",
+        )
     return f"{scheme}://{host}" + (f":{port}" if port is not None else "")
 
 
@@ -342,3 +354,36 @@ def theme_response(stylesheet: str) -> HttpResponse:
     # The address carries the theme's digest (``theme_version``), so it may be kept.
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+# The three versions a manager copies -------------------------------------------------
+
+
+def embed_codes(*, page_url: str, kind: str, title: str, loader_url: str) -> dict[str, str]:
+    """The HTML a host pastes to embed the action at ``page_url`` (its full page):
+
+    - ``plain``: the iframe at a fixed height, and a link for when it cannot show;
+    - ``resized``: the iframe with the resize snippet inline (CSP: ``resize_hash()``);
+    - ``loader``: a link that ``/embed.js`` turns into a resized frame.
+    """
+    frame = iframe_html(f"{page_url}embed/", title=title, height=DEFAULT_HEIGHT[kind])
+    fallback = format_html(
+        '<p><a href="{}">{}</a></p>',
+        page_url,
+        _("Cannot see the form? Open “%(title)s”.") % {"title": title},
+    )
+    return {
+        "plain": f"{frame}\n{fallback}",
+        "resized": f"{frame}\n<script>{resize_snippet()}</script>",
+        "loader": format_html(
+            '<a data-sori-embed href="{}">{}</a>\n<script src="{}" async></script>',
+            page_url,
+            title,
+            loader_url,
+        ),
+    }
+
+
+def resize_hash() -> str:
+    """The CSP hash (``'sha256-…'``) of the resize snippet, as served and as pasted."""
+    return csp_hash(resize_snippet())
