@@ -21,7 +21,7 @@ from .models import Letter, LetterAction
 DELIVERED = (Letter.Status.SENT, Letter.Status.POSTED)
 
 
-def _public_actions():
+def public_actions():
     """What the action pages show to everyone: open actions in a live campaign, and
     closed ones in a campaign that is live or archived (``views._get_action_for_user``)."""
     return LetterAction.objects.filter(
@@ -85,7 +85,7 @@ def action_document(action: LetterAction) -> dict:
 
 
 def _build(slug: str) -> bytes | None:
-    action = _public_actions().filter(slug=slug).first()
+    action = public_actions().filter(slug=slug).first()
     return opendata.dumps(action_document(action)) if action else None
 
 
