@@ -225,6 +225,18 @@ class PublishWithoutForm(forms.Form):
         return [code for code in self.codes if self.cleaned_data.get(f"without_{code}")]
 
 
+class ColorInput(forms.TextInput):
+    """A colour picker; the attributes HTML does not allow on one are left out."""
+
+    input_type = "color"
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs.pop("maxlength", None)
+        attrs.pop("required", None)  # a colour input always holds a colour
+        return attrs
+
+
 class EmbedSettingsForm(forms.ModelForm):
     """Which sites may frame the campaign's actions, and how the frame looks."""
 
@@ -234,7 +246,7 @@ class EmbedSettingsForm(forms.ModelForm):
         widgets = {
             "embed_origins": forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
             "embed_theme": forms.RadioSelect,
-            "embed_accent": forms.TextInput(attrs={"type": "color"}),
+            "embed_accent": ColorInput,
             "embed_radius": forms.NumberInput(attrs={"min": 0, "max": 24}),
         }
 
