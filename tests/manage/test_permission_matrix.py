@@ -74,6 +74,11 @@ CASES = [
         THIS_CAMPAIGN,
     ),
     Case(
+        "campaign embed",
+        lambda o: f"/en/manage/campaigns/{o['campaign'].pk}/embed/",
+        THIS_CAMPAIGN,
+    ),
+    Case(
         "campaign unpublish",
         lambda o: f"/en/manage/campaigns/{o['campaign'].pk}/status/unpublish/",
         STAFF_ONLY,
@@ -234,7 +239,7 @@ def test_the_matrix_covers_every_url_of_the_manager_area(
     covered = {resolve(urlsplit(case.path(objects)).path).view_name for case in CASES}
 
     assert covered == manager_urls
-    assert len(covered) == 23
+    assert len(covered) == 24
 
 
 @pytest.mark.parametrize(
