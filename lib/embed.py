@@ -27,7 +27,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import translate_url
-from django.utils.csp import CSP
+from django.utils.csp import CSP, build_policy
 from django.utils.html import format_html
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -168,11 +168,31 @@ def validate_origins(text: str) -> None:
 def allow_framing(response: HttpResponse, origins: list[str]) -> HttpResponse:
     """Let ``origins`` (and this site) frame ``response``: no X-Frame-Options, and the
     site's CSP with ``frame-ancestors 'self' <origins>`` instead of ``'none'``."""
-    policy = dict(settings.SECURE_CSP)
-    policy["frame-ancestors"] = [CSP.SELF, *origins]
-    response._csp_config = policy  # read by django.middleware.csp
+    policy = {**settings.SECURE_CSP, "frame-ancestors": [CSP.SELF, *origins]}
+    if any(CSP.NONCE in values for values in policy.values() if values):
+        response._csp_config = policy  # Django's CSP middleware adds the nonce
+    else:
+        # Set here, built once per allowlist: Django's CSP middleware keeps a header
+        # that is already there, and would otherwise build it for every response.
+        response.headers[str(CSP.HEADER_ENFORCE)] = _framed_policy(tuple(origins))
     response.xframe_options_exempt = True  # read by XFrameOptionsMiddleware
     return response
+
+
+_built: tuple[object, dict[tuple[str, ...], str]] = (None, {})
+
+
+def _framed_policy(origins: tuple[str, ...]) -> str:
+    global _built
+    config = settings.SECURE_CSP
+    if _built[0] is not config:  # a test changed the setting
+        _built = (config, {})
+    policies = _built[1]
+    if origins not in policies:
+        if len(policies) > 1000:
+            policies.clear()
+        policies[origins] = build_policy({**config, "frame-ancestors": [CSP.SELF, *origins]})
+    return policies[origins]
 
 
 def embed_view(view: Callable) -> Callable:

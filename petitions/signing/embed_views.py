@@ -46,7 +46,8 @@ def _action(petition: Petition) -> str:
     return f"petition:{petition.pk}"
 
 
-def _cache_key(slug: str, language: str) -> str:
+def cache_key(slug: str, language: str) -> str:
+    """Where the shared copy of an embed page is kept: ``(html, frame origins)``."""
     return f"petitions:embed:{slug}:{language}"
 
 
@@ -90,7 +91,7 @@ def embed(request, slug):
     language = translation.get_language()
     shared = page_cache.cacheable(request)
     if shared:
-        found = page_cache.cached(_cache_key(slug, language))
+        found = page_cache.cached(cache_key(slug, language))
         if found is not None:
             html, request.embed_origins = found
             page_views.count(request, slug)  # only public petitions are ever kept
@@ -104,7 +105,7 @@ def embed(request, slug):
     timeout = min(
         settings.PETITIONS_PAGE_CACHE_SECONDS, petition.seconds_until_change() or float("inf")
     )
-    page_cache.remember(_cache_key(slug, language), (html, request.embed_origins), timeout)
+    page_cache.remember(cache_key(slug, language), (html, request.embed_origins), timeout)
     return HttpResponse(html)
 
 
