@@ -46,11 +46,6 @@ def _action(petition: Petition) -> str:
     return f"petition:{petition.pk}"
 
 
-def cache_key(slug: str, language: str) -> str:
-    """Where the shared copy of an embed page is kept: ``(html, frame origins)``."""
-    return f"petitions:embed:{slug}:{language}"
-
-
 def _frame(request, petition: Petition) -> dict:
     theme_url = reverse("petitions:embed_theme", args=[petition.slug])
     return framing.frame_context(request, campaign=petition.campaign, theme_url=theme_url)
@@ -91,7 +86,7 @@ def embed(request, slug):
     language = translation.get_language()
     shared = page_cache.cacheable(request)
     if shared:
-        found = page_cache.cached(cache_key(slug, language))
+        found = page_cache.cached(page_cache.embed_key(slug, language))
         if found is not None:
             html, request.embed_origins = found
             page_views.count(request, slug)  # only public petitions are ever kept
@@ -105,7 +100,8 @@ def embed(request, slug):
     timeout = min(
         settings.PETITIONS_PAGE_CACHE_SECONDS, petition.seconds_until_change() or float("inf")
     )
-    page_cache.remember(cache_key(slug, language), (html, request.embed_origins), timeout)
+    shared_copy = (html, request.embed_origins)
+    page_cache.remember(page_cache.embed_key(slug, language), shared_copy, timeout)
     return HttpResponse(html)
 
 

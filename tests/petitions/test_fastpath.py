@@ -245,3 +245,52 @@ def test_cached_page_and_count_json_pass_the_wsgi_validator_on_every_view(petiti
     statuses = [_serve_validated(path)[0] for path in (page, page, count, count)]
 
     assert statuses == ["200 OK", "200 OK", "200 OK", "200 OK"]
+
+
+def test_a_cached_embed_page_is_served_fast_with_the_campaigns_framing(petition):
+    petition.campaign.embed_origins = "https://partner.example"
+    petition.campaign.save()
+    url = reverse("petitions:embed", args=[petition.slug])
+    rendered = Client().get(url)  # renders through the whole stack and stores the page
+
+    fast = Client().get(url)
+
+    assert hasattr(rendered.wsgi_request, "user")
+    assert not hasattr(fast.wsgi_request, "user")  # answered before AuthenticationMiddleware
+    assert fast.content == rendered.content  # nothing personal in it: the same bytes
+    assert "X-Frame-Options" not in fast.headers
+    assert fast.headers["Content-Security-Policy"] == rendered.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'self' https://partner.example" in fast.headers[
+        "Content-Security-Policy"
+    ]
+    assert fast.headers["Content-Language"] == rendered.headers["Content-Language"] == "en"
+    assert fast.cookies == {}  # no CSRF cookie: the embed form carries its own token
+
+
+def test_an_edit_to_the_petition_drops_its_cached_embed(
+    petition, django_capture_on_commit_callbacks
+):
+    url = reverse("petitions:embed", args=[petition.slug])
+    Client().get(url)  # rendered and cached
+
+    with django_capture_on_commit_callbacks(execute=True):
+        petition.title_en = "A title changed a moment ago"
+        petition.save()
+    page_cache.clear_local()  # this test is one worker; others' copies expire in seconds
+    response = Client().get(url)
+
+    assert "A title changed a moment ago" in response.content.decode()
+
+
+def test_embed_queries_and_sessions_take_the_long_way(petition, alice, client):
+    url = reverse("petitions:embed", args=[petition.slug])
+    Client().get(url)  # rendered and cached
+
+    with_query = Client().get(f"{url}?lang=ko")
+    client.force_login(alice)
+    signed_in = client.get(url)
+
+    assert hasattr(with_query.wsgi_request, "user")
+    assert with_query.status_code == 302  # ?lang=ko goes to the Korean address
+    assert hasattr(signed_in.wsgi_request, "user")
+    assert signed_in.status_code == 200
