@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "petitions.hotpath.fastpath.PetitionFastPathMiddleware",
     # Cached anonymous home and campaign pages, likewise (lib/pagecache.py).
     "lib.pagecache.PageCacheMiddleware",
+    # Cached embed pages for other sites' frames, likewise (lib/embedcache.py).
+    "lib.embedcache.EmbedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Korean readers see Korea's time (lib/i18n.py, LANGUAGE_TIME_ZONES).

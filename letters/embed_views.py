@@ -12,9 +12,11 @@ letters (opened in a new window) and the next action, stays in the frame.
 from django import forms
 from django.conf import settings
 from django.core import signing
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,6 +25,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from campaigns.actions import next_action
 from lib import embed as framing
+from lib import embedcache
 
 from . import services, views
 from .forms import LetterForm
@@ -71,10 +74,10 @@ def _frame(request, action: LetterAction) -> dict:
     }
 
 
-def _render(request, action, *, form=None, notice: str = "", status: int = 200):
+def _context(request, action, *, form=None, notice: str = "") -> dict:
     if form is None and action.is_open:
         form = EmbedLetterForm(action=action, interface_language=request.LANGUAGE_CODE)
-    context = {
+    return {
         **_frame(request, action),
         "action": action,
         "form": form,
@@ -82,6 +85,10 @@ def _render(request, action, *, form=None, notice: str = "", status: int = 200):
         "form_token": framing.make_form_token(_action_key(action)),
         "token_field": framing.FORM_TOKEN_FIELD,
     }
+
+
+def _render(request, action, *, form=None, notice: str = "", status: int = 200):
+    context = _context(request, action, form=form, notice=notice)
     response = render(request, TEMPLATE, context, status=status)
     patch_cache_control(response, private=True, no_cache=True)
     return response
@@ -92,7 +99,17 @@ def _render(request, action, *, form=None, notice: str = "", status: int = 200):
 def embed(request, slug):
     if (moved := framing.language_redirect(request)) is not None:
         return moved
-    return _render(request, _get_action(request, slug))
+    action = _get_action(request, slug)
+    if not action.is_open:
+        return _render(request, action)  # a preview, or a closed action: not shared
+    html = render_to_string(TEMPLATE, _context(request, action), request)
+    # The next visitors get this copy from lib.embedcache: the page is the same for
+    # everyone (its form token names the action), and a change to the action or its
+    # campaign leaves the copy behind (lib.pagecache's version).
+    embedcache.keep(
+        request, translation.get_language(), html, request.embed_origins, seconds=float("inf")
+    )
+    return HttpResponse(html)
 
 
 @framing.embed_view

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.utils import translation
 
 from accounts import roles
-from lib import pagecache
+from lib import embedcache, pagecache
 from petitions.hotpath import page_views
 from tests.factories import CampaignFactory, SupporterFactory, UserFactory
 
@@ -33,10 +33,12 @@ def _default_language():
 def _clean_cache():
     cache.clear()
     pagecache.clear_local()
+    embedcache.clear_local()
     page_views.discard_held()
     yield
     cache.clear()
     pagecache.clear_local()
+    embedcache.clear_local()
     page_views.discard_held()
 
 

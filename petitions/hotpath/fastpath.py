@@ -16,10 +16,7 @@ so the sign form's POST is checked by Django's CSRF middleware as any other),
 the view counts them.
 
 A petition's open data (``/petitions/<slug>.json``, ``petitions.opendata``), once
-cached, is answered here too, for everyone: it holds nothing personal. So is its embed
-page (``/<language>/petitions/<slug>/embed/``) for a visitor without a session: it holds
-no CSRF token (its form token is bound to the petition, not to a person), and it is sent
-with the campaign's ``frame-ancestors`` as the view sends it (``lib.embed``).
+cached, is answered here too, for everyone: it holds nothing personal.
 
 What it buys: the cached page went from 0.29x to 0.61-0.70x of a bare hello view,
 and ``count.json`` answers at 0.76-0.87x (``make bench pages``; docs/architecture.md,
@@ -29,7 +26,6 @@ and ``count.json`` answers at 0.76-0.87x (``make bench pages``; docs/architectur
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from lib.embed import allow_framing
 from lib.fastpage import personal_copy, secure
 
 from . import page_cache, page_views
@@ -50,9 +46,6 @@ class PetitionFastPathMiddleware:
                     response = self._page(request, where.slug, where.language)
                 if response is not None:
                     return response
-            elif (embed := page_cache.embed_path(request.path_info)) and self._plain(request):
-                if (response := self._embed(request, *embed)) is not None:
-                    return response
             elif (data := page_cache.open_data_response(request.path_info)) is not None:
                 # Open data is the same for everyone, signed in or not.
                 return secure(data)
@@ -61,22 +54,6 @@ class PetitionFastPathMiddleware:
     @staticmethod
     def _anonymous(request: HttpRequest) -> bool:
         return page_cache.cacheable(request) and set(request.GET) <= {"ref"}
-
-    @staticmethod
-    def _plain(request: HttpRequest) -> bool:
-        # No query at all: ``?lang=`` is answered by the view (a redirect).
-        return page_cache.cacheable(request) and not request.GET
-
-    @staticmethod
-    def _embed(request: HttpRequest, slug: str, language: str) -> HttpResponse | None:
-        found = page_cache.cached(page_cache.embed_key(slug, language))
-        if found is None:
-            return None
-        html, origins = found
-        page_views.count(request, slug)
-        response = HttpResponse(html)
-        response.headers["Content-Language"] = language
-        return allow_framing(response, origins)
 
     def _page(self, request: HttpRequest, slug: str, language: str) -> HttpResponse | None:
         html = page_cache.get(slug, language)

@@ -110,22 +110,6 @@ def _key(slug: str, language: str) -> str:
     return f"petitions:page:{slug}:{language}"
 
 
-def embed_key(slug: str, language: str) -> str:
-    """The shared copy of a petition's embed page: ``(html, frame origins)``."""
-    return f"petitions:embed:{slug}:{language}"
-
-
-_EMBED_PATH = re.compile(r"^/(?P<language>[^/]+)/petitions/(?P<slug>[-a-zA-Z0-9_]+)/embed/$")
-
-
-def embed_path(path: str) -> tuple[str, str] | None:
-    """(slug, language) of the embed page (``/<language>/petitions/<slug>/embed/``)."""
-    match = _EMBED_PATH.match(path)
-    if match and match["language"] in dict(settings.LANGUAGES):
-        return match["slug"], match["language"]
-    return None
-
-
 def cacheable(request: HttpRequest) -> bool:
     """True when the request may be answered with the shared anonymous copy."""
     return (
@@ -279,7 +263,6 @@ def invalidate(*slugs: str, campaign_id: int | None = None) -> None:
     keys = []
     for slug in slugs:
         keys += [_key(slug, code) for code, _name in settings.LANGUAGES]
-        keys += [embed_key(slug, code) for code, _name in settings.LANGUAGES]
         keys += [counter_key(slug), petition_key(slug)]
     if campaign_id is not None:
         keys += [actions_key(campaign_id, code) for code, _name in settings.LANGUAGES]

@@ -30,9 +30,10 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts import notices
 from campaigns.actions import next_action
 from lib import embed as framing
+from lib import embedcache
 
 from .. import regions
-from ..hotpath import page_cache, page_views
+from ..hotpath import page_views
 from ..models import Petition
 from . import abuse, intake, services, views
 from .forms import SignForm
@@ -83,25 +84,17 @@ def _render(request, petition: Petition, *, status: int = 200, **kwargs) -> Http
 def embed(request, slug):
     if (moved := framing.language_redirect(request)) is not None:
         return moved
-    language = translation.get_language()
-    shared = page_cache.cacheable(request)
-    if shared:
-        found = page_cache.cached(page_cache.embed_key(slug, language))
-        if found is not None:
-            html, request.embed_origins = found
-            page_views.count(request, slug)  # only public petitions are ever kept
-            return HttpResponse(html)
     petition = views._get_petition_for_user(request, slug)
     request.embed_origins = petition.campaign.embed_origin_list()
-    if not (shared and petition.is_public):
-        return _render(request, petition)
+    if not petition.is_public:
+        return _render(request, petition)  # a manager's preview of a draft: never shared
     page_views.count(request, petition.slug)
     html = render_to_string(TEMPLATE, _context(request, petition), request)
-    timeout = min(
-        settings.PETITIONS_PAGE_CACHE_SECONDS, petition.seconds_until_change() or float("inf")
+    # The next visitors get this copy from lib.embedcache (which counts their views).
+    seconds = petition.seconds_until_change() or float("inf")
+    embedcache.keep(
+        request, translation.get_language(), html, request.embed_origins, seconds=seconds
     )
-    shared_copy = (html, request.embed_origins)
-    page_cache.remember(page_cache.embed_key(slug, language), shared_copy, timeout)
     return HttpResponse(html)
 
 
