@@ -10,6 +10,7 @@ import contextlib
 from . import common
 
 PETITION = "/en/petitions/free-the-prisoners-of-conscience/"
+LETTER_ACTION = "/en/letters/write-to-the-minister-of-justice/"
 
 
 def main(argv: list[str]) -> None:
@@ -37,12 +38,17 @@ def main(argv: list[str]) -> None:
         ("floor: the same, handing out a CSRF token", "floor", "/hello-token"),
         # The shared copy for visitors without a session (lib/pagecache.py), a fresh
         # CSRF token punched in.
-        ("home page", "sori", "/"),
+        ("home page", "sori", "/en/"),
         ("campaign page", "sori", "/en/campaigns/reform-the-national-security-law/"),
         # A first-time visitor (no cookies): the shared copy, with a fresh CSRF token
         # punched in.
         ("petition page", "sori", PETITION),
         ("count.json", "sori", f"{PETITION.removeprefix('/en')}count.json"),
+        # What other sites load (issue 13): the embed in a partner's iframe, and the
+        # petition's open data.
+        ("petition embed", "sori", f"{PETITION}embed/"),
+        ("letter action embed", "sori", f"{LETTER_ACTION}embed/"),
+        ("petition open data (.json)", "sori", f"{PETITION.removeprefix('/en').rstrip('/')}.json"),
         ("petition page, views not counted", "sori, no views", PETITION),
         ("petition page, no fast path", "sori, no fast path", PETITION),
     ]
@@ -72,8 +78,8 @@ def main(argv: list[str]) -> None:
         rows,
     )
     print(
-        "  Targets: petition page >= 0.8x the bare hello view (count.json likewise); "
-        "home and campaign pages >= 0.5x."
+        "  Targets: petition page >= 0.8x the bare hello view (count.json, the petition "
+        "embed and its open data likewise); home and campaign pages >= 0.5x."
     )
 
 
