@@ -15,13 +15,17 @@ Memory is given two ways: all the part's processes added up (what the machine mu
 hold), and its largest process. gunicorn recycles each worker after about 2,000
 requests (deploy/gunicorn.conf.py), about once a minute at this load, so a node's
 workers are new processes by the end, and its total moves with where each worker is in
-its life. PostgreSQL's total counts the shared buffers each backend has touched.
+its life. PostgreSQL's total counts the shared buffers each backend has touched, so
+each part is also given as private memory (USS: the pages no other process shares),
+which is what grows when a process leaks.
 
 Not run by a plain ``make bench``: ``make bench ARGS=soak``. Options: --minutes=N
 (default 15), --sign-rate=N (35), --page-rate=N (300), --warm-up=N seconds (90).
 """
 
 import time
+
+import redis
 
 from . import common
 from .cluster import Cluster
@@ -92,6 +96,7 @@ def main(argv: list[str]) -> None:
     )
     points = {"start": samples[0], "middle": samples[len(samples) // 2], "end": samples[-1]}
     rows = []
+    private_rows = []
     for part in parts:
         values = [p["memory"].get(part, (0, 0.0, 0.0)) for p in points.values()]
         total, largest = _change(values, 1), _change(values, 2)
@@ -106,17 +111,58 @@ def main(argv: list[str]) -> None:
                 "within 10%": "yes" if max(abs(total), abs(largest)) <= 10 else "NO",
             }
         )
-    common.table("Resident memory of each part, start / middle / end of the soak", rows)
+        values = [p["private"].get(part, (0, 0.0, 0.0)) for p in points.values()]
+        total, largest = _change(values, 1), _change(values, 2)
+        private_rows.append(
+            {
+                "part": part,
+                "total MB start/middle/end": "/".join(f"{v[1]:.0f}" for v in values),
+                "total": f"{total:+.1f}%",
+                "largest process MB": "/".join(f"{v[2]:.0f}" for v in values),
+                "largest": f"{largest:+.1f}%",
+                "within 10%": "yes" if max(abs(total), abs(largest)) <= 10 else "NO",
+            }
+        )
+    common.table("Resident memory (RSS) of each part, start / middle / end of the soak", rows)
+    common.table(
+        "Private memory (USS) of each part, start / middle / end of the soak", private_rows
+    )
+    held = [s["redis"] for s in points.values()]
+    print(
+        "  Redis, start/middle/end: "
+        + " / ".join(f"{r['keys']:,} keys, data {r['dataset_mb']:.1f} MB" for r in held)
+        + f"; tasks waiting in the broker at the end: {held[-1]['queued']:,}"
+    )
 
 
 def _sample(cluster: Cluster, minute: float) -> dict:
-    memory = {}
+    memory, private = {}, {}
     for part, pids in cluster.groups().items():
         sizes = [common.rss_mb([pid]) for pid in pids]
         memory[part] = (len(pids), sum(sizes), max(sizes, default=0.0))
+        sizes = [common.private_mb([pid]) for pid in pids]
+        private[part] = (len(pids), sum(sizes), max(sizes, default=0.0))
     ((waiting,),) = cluster.sql("SELECT count(*) FROM petitions_signaturerequest")
     ((outbox,),) = cluster.sql("SELECT count(*) FROM outbox_message WHERE done_at IS NULL")
-    return {"minute": minute, "waiting": waiting, "outbox": outbox, "memory": memory}
+    return {
+        "minute": minute,
+        "waiting": waiting,
+        "outbox": outbox,
+        "memory": memory,
+        "private": private,
+        "redis": _redis(cluster),
+    }
+
+
+def _redis(cluster: Cluster) -> dict:
+    """What Redis holds: keys, the data's own memory, and tasks waiting for the worker."""
+    client = redis.Redis(host="127.0.0.1", port=cluster.ports.redis, db=0)
+    info = client.info("memory")
+    return {
+        "keys": client.dbsize(),
+        "dataset_mb": info.get("used_memory_dataset", 0) / 2**20,
+        "queued": client.llen("celery"),
+    }
 
 
 def _change(values: list[tuple[int, float, float]], index: int) -> float:
