@@ -19,6 +19,13 @@ class Action:
     count: int | None = None
     goal: int | None = None
     key: str = ""  # "petition:12": lets a page leave out the action just taken
+    embed_url: str = ""  # the action inside another site's frame, if it can be embedded
+
+    @property
+    def url_in_frame(self) -> str:
+        """Where a link from inside a frame leads: the embed if there is one, so the
+        next action stays in the frame, else the page."""
+        return self.embed_url or self.url
 
     @property
     def percent(self) -> int:

@@ -330,13 +330,14 @@ def campaign_embed(request, pk):
             action,
             embed.embed_codes(
                 page_url=settings.SITE_URL + action.url,
+                embed_url=settings.SITE_URL + action.embed_url,
                 kind=action.kind,
                 title=str(action.title),
                 loader_url=loader_url,
             ),
         )
         for action in actions_for(campaign)
-        if action.kind in embed.DEFAULT_HEIGHT
+        if action.embed_url
     ]
     context = {
         "campaign": campaign,

@@ -185,7 +185,7 @@ def embed_thanks(request, slug):
         "letters": letters,
         "emailed": bool(written.get("e")),
         "next_action": following,
-        "next_action_url": f"{following.url}embed/" if following else "",
+        "next_action_url": following.url_in_frame if following else "",
     }
     return render(request, THANKS_TEMPLATE, context)
 

@@ -80,6 +80,7 @@ def letter_actions(campaign) -> list[Action]:
             count=action.letter_count,
             goal=action.goal,
             key=f"letter:{action.pk}",
+            embed_url=reverse("letters:embed", args=[action.slug]),
         )
         for action in LetterAction.objects.open()
         .filter(campaign=campaign)

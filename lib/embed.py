@@ -379,14 +379,17 @@ def theme_response(stylesheet: str) -> HttpResponse:
 # The three versions a manager copies -------------------------------------------------
 
 
-def embed_codes(*, page_url: str, kind: str, title: str, loader_url: str) -> dict[str, str]:
-    """The HTML a host pastes to embed the action at ``page_url`` (its full page):
+def embed_codes(
+    *, page_url: str, embed_url: str, kind: str, title: str, loader_url: str
+) -> dict[str, str]:
+    """The HTML a host pastes to embed the action at ``embed_url`` (its full page at
+    ``page_url``):
 
     - ``plain``: the iframe at a fixed height, and a link for when it cannot show;
     - ``resized``: the iframe with the resize snippet inline (CSP: ``resize_hash()``);
     - ``loader``: a link that ``/embed.js`` turns into a resized frame.
     """
-    frame = iframe_html(f"{page_url}embed/", title=title, height=DEFAULT_HEIGHT[kind])
+    frame = iframe_html(embed_url, title=title, height=DEFAULT_HEIGHT[kind])
     fallback = format_html(
         '<p><a href="{}">{}</a></p>',
         page_url,

@@ -47,6 +47,7 @@ def _petition_actions(campaign) -> list[Action]:
             count=petition.current_count,
             goal=petition.next_milestone(),
             key=f"petition:{petition.pk}",
+            embed_url=reverse("petitions:embed", args=[petition.slug]),
         )
         for petition in petitions
     ]

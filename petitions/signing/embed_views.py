@@ -141,11 +141,6 @@ def embed_sign(request, slug):
     return response
 
 
-def in_frame(action) -> str:
-    """The embed address of a campaign action (its page's address + ``embed/``)."""
-    return f"{action.url}embed/" if action.kind in ("petition", "letter") else action.url
-
-
 @framing.embed_view
 @require_safe
 def embed_thanks(request, slug):
@@ -158,7 +153,7 @@ def embed_thanks(request, slug):
         **_frame(request, petition),
         "petition": petition,
         "next_action": following,
-        "next_action_url": in_frame(following) if following else "",
+        "next_action_url": following.url_in_frame if following else "",
         "page_url": settings.SITE_URL + petition.get_absolute_url(),
         **views._share_context(petition),
     }
