@@ -81,3 +81,32 @@ def test_korean_pages_fetch_the_korean_font_within_budget_and_english_pages_only
     # The mark 소리 and the button 한국어 are all the Hangul an English page shows.
     assert set(fonts) <= {"SoriGothic-Regular-ui.woff2", "SoriGothic-Bold-ui.woff2"}
     assert sum(fonts.values()) < 4_000
+
+
+def _fonts_that_drew(page, selector: str) -> dict[str, int]:
+    """Glyphs per font family that Chromium used to draw the text of ``selector``."""
+    session = page.context.new_cdp_session(page)
+    session.send("DOM.enable")
+    session.send("CSS.enable")
+    root = session.send("DOM.getDocument")["root"]["nodeId"]
+    node = session.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    fonts = session.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    return {font["familyName"]: font["glyphCount"] for font in fonts}
+
+
+def test_bold_korean_headings_are_drawn_in_a_korean_font_not_empty_boxes(browser, live_server, db):
+    # This machine has no Korean system font: every Hangul glyph must come from Sori
+    # Gothic. With system-ui first in the stack, Chromium drew the bold title with a
+    # Latin font's empty boxes.
+    title = "「국가보안법」 제7조를 개정하거나 폐지해 주십시오"
+    PetitionFactory(slug="boxes", title_ko=title)
+
+    korean, page, _fonts = _open(browser, live_server, "ko-KR")
+    page.goto("/ko/petitions/boxes/")
+    page.wait_for_load_state("networkidle")
+    page.evaluate("document.fonts.ready")
+    drawn = _fonts_that_drew(page, "h1")
+    korean.close()
+
+    hangul = sum(1 for c in title if "\uac00" <= c <= "\ud7a3")
+    assert drawn.get("Sori Gothic", 0) >= hangul, drawn
