@@ -170,8 +170,13 @@ def collect(
     )
 
 
-def _wait_until_building(cluster: Cluster, pack: int, timeout: float = 120) -> None:
-    """Until the pack is running and part of its list is written (progress reported)."""
+def _wait_until_building(cluster: Cluster, pack: int, timeout: float = 240) -> None:
+    """Until the pack is running and part of its list is written (progress reported).
+
+    Four minutes: a pack whose hand-over to the broker was lost is re-sent by the
+    outbox sweep, which beat runs every minute for messages a minute old, and the
+    worker may first have the work the PostgreSQL outage held back.
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         status, progress = cluster.sql(
@@ -182,7 +187,13 @@ def _wait_until_building(cluster: Cluster, pack: int, timeout: float = 120) -> N
         if status not in ("pending", "running"):
             raise RuntimeError(f"the delivery pack ended ({status}) before the worker was killed")
         time.sleep(0.1)
-    raise RuntimeError("the delivery pack did not start within two minutes")
+    state = cluster.sql(
+        "SELECT id, dispatched_at, started_at, attempts, claimed_by, last_error"
+        " FROM outbox_message WHERE task = 'petitions.tasks.build_delivery_pack'"
+    )
+    raise RuntimeError(
+        f"the delivery pack did not start within {timeout:.0f}s (its outbox rows: {state})"
+    )
 
 
 def _wait_for_pack(cluster: Cluster, pack: int, began: float) -> float:
@@ -329,7 +340,12 @@ def main(argv: list[str]) -> int:
     with Cluster(workers=NODE_WORKERS, keep="--keep" in argv) as cluster:
         print(f"Cluster up in {time.monotonic() - began:.0f}s: nginx {cluster.url}", flush=True)
         load = Load(cluster.url, sign_rate=SIGN_RATE, page_rate=PAGE_RATE)
-        outcome = run_faults(cluster, load, seconds=seconds)
+        try:
+            outcome = run_faults(cluster, load, seconds=seconds)
+        except RuntimeError as error:
+            load.stop()
+            print(f"\nThe end of each log:\n{cluster.tail()}\n\nCLUSTER TEST FAILED: {error}")
+            return 1
         results = checks(outcome)
         failed = not all(passed for _, passed, _ in results)
         logs = cluster.tail() if failed else ""
