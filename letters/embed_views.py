@@ -17,7 +17,6 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
@@ -89,16 +88,12 @@ def _context(request, action, *, form=None, notice: str = "") -> dict:
 
 def _render(request, action, *, form=None, notice: str = "", status: int = 200):
     context = _context(request, action, form=form, notice=notice)
-    response = render(request, TEMPLATE, context, status=status)
-    patch_cache_control(response, private=True, no_cache=True)
-    return response
+    return framing.render_frame(request, TEMPLATE, context, status=status)
 
 
 @framing.embed_view
 @require_safe
 def embed(request, slug):
-    if (moved := framing.language_redirect(request)) is not None:
-        return moved
     action = _get_action(request, slug)
     if not action.is_open:
         return _render(request, action)  # a preview, or a closed action: not shared
@@ -166,8 +161,6 @@ def embed_write(request, slug):
 @framing.embed_view
 @require_safe
 def embed_thanks(request, slug):
-    if (moved := framing.language_redirect(request)) is not None:
-        return moved
     action = _get_action(request, slug)
     try:
         written = signing.loads(request.GET.get("w", ""), salt=THANKS_SALT, max_age=THANKS_MAX_AGE)

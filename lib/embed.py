@@ -26,7 +26,9 @@ from django.contrib.staticfiles import finders
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import translate_url
+from django.utils.cache import patch_cache_control
 from django.utils.csp import CSP, build_policy
 from django.utils.html import format_html
 from django.utils.translation import get_language, gettext_lazy
@@ -196,7 +198,8 @@ def _framed_policy(origins: tuple[str, ...]) -> str:
 
 
 def embed_view(view: Callable) -> Callable:
-    """For embed views only: frame the answer for the campaign's allowlist.
+    """For embed views only: frame the answer for the campaign's allowlist, and send a
+    GET with ``?lang=`` to the page's address in that language first.
 
     The view names the allowlist by setting ``request.embed_origins`` once it has found
     the action (``campaign.embed_origin_list()``); an answer given before that (a 404)
@@ -205,6 +208,8 @@ def embed_view(view: Callable) -> Callable:
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method in ("GET", "HEAD") and (moved := language_redirect(request)):
+            return moved  # ?lang=ko: the same page at its Korean address
         response = view(request, *args, **kwargs)
         origins = getattr(request, "embed_origins", None)
         if origins is not None:
@@ -212,6 +217,16 @@ def embed_view(view: Callable) -> Callable:
         return response
 
     return wrapper
+
+
+def render_frame(
+    request: HttpRequest, template_name: str, context: dict, *, status: int = 200
+) -> HttpResponse:
+    """An embed page rendered for this request only (a form with what was typed, a
+    notice, a manager's preview): never kept by a shared cache."""
+    response = render(request, template_name, context, status=status)
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
 
 
 # The form token --------------------------------------------------------------------

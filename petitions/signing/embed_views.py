@@ -22,7 +22,6 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
@@ -74,16 +73,14 @@ def _context(
 
 
 def _render(request, petition: Petition, *, status: int = 200, **kwargs) -> HttpResponse:
-    response = render(request, TEMPLATE, _context(request, petition, **kwargs), status=status)
-    patch_cache_control(response, private=True, no_cache=True)
-    return response
+    return framing.render_frame(
+        request, TEMPLATE, _context(request, petition, **kwargs), status=status
+    )
 
 
 @framing.embed_view
 @require_safe
 def embed(request, slug):
-    if (moved := framing.language_redirect(request)) is not None:
-        return moved
     petition = views._get_petition_for_user(request, slug)
     request.embed_origins = petition.campaign.embed_origin_list()
     if not petition.is_public:
@@ -144,8 +141,6 @@ def embed_sign(request, slug):
 @framing.embed_view
 @require_safe
 def embed_thanks(request, slug):
-    if (moved := framing.language_redirect(request)) is not None:
-        return moved
     petition = views._petition_for_signing(request, slug)
     request.embed_origins = petition.campaign.embed_origin_list()
     following = next_action(petition.campaign, exclude=f"petition:{petition.pk}")
