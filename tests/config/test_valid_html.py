@@ -48,6 +48,24 @@ def checker() -> list[str]:
     return [java, "-jar", str(VNU_JAR), "--errors-only", "--format", "json"]
 
 
+def checker_errors(command: list[str], folder: Path, files: dict[str, str]) -> tuple[list, int]:
+    """Run the checker over ``files`` (file name in ``folder`` -> what to call it):
+    its errors as "<name>:<line>: <message>", sorted, and its exit status."""
+    run = subprocess.run(
+        [*command, *sorted(str(folder / name) for name in files)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    messages = json.loads(run.stderr or '{"messages": []}')["messages"]
+    errors = sorted(
+        f"{files[Path(m['url']).name]}:{m.get('lastLine', '?')}: {m['message']}"
+        for m in messages
+        if m["type"] == "error" or m.get("subType") == "fatal"
+    )
+    return errors, run.returncode
+
+
 def public_pages() -> list[str]:
     """The key public pages, by name (their addresses carry the language), with a
     pending signature's confirmation page and a letter's own page."""
@@ -92,18 +110,7 @@ def test_key_pages_have_no_nu_checker_errors(db, settings, tmp_path):
             (tmp_path / name).write_bytes(response.content)
             files[name] = f"{language} {path}"
 
-    run = subprocess.run(
-        [*command, *sorted(str(tmp_path / name) for name in files)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    messages = json.loads(run.stderr or '{"messages": []}')["messages"]
-    errors = sorted(
-        f"{files[Path(m['url']).name]}:{m.get('lastLine', '?')}: {m['message']}"
-        for m in messages
-        if m["type"] == "error" or m.get("subType") == "fatal"
-    )
+    errors, status = checker_errors(command, tmp_path, files)
 
     assert errors == [], "\n".join(errors)
-    assert run.returncode == 0
+    assert status == 0

@@ -1,15 +1,11 @@
 """The embed pages, and the manager's embed page, are valid HTML in English and Korean."""
 
-import json
-import subprocess
-from pathlib import Path
-
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
 from lib import embed
-from tests.config.test_valid_html import checker
+from tests.config.test_valid_html import checker, checker_errors
 
 
 def test_embed_pages_have_no_nu_checker_errors(bob, petition, letter_action, tmp_path):
@@ -40,17 +36,6 @@ def test_embed_pages_have_no_nu_checker_errors(bob, petition, letter_action, tmp
         (tmp_path / f"{language}_refused.html").write_bytes(refused.content)
         files[f"{language}_refused.html"] = sign
 
-    run = subprocess.run(
-        [*command, *sorted(str(tmp_path / name) for name in files)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    messages = json.loads(run.stderr or '{"messages": []}')["messages"]
-    errors = sorted(
-        f"{files[Path(m['url']).name]}:{m.get('lastLine', '?')}: {m['message']}"
-        for m in messages
-        if m["type"] == "error" or m.get("subType") == "fatal"
-    )
+    errors, _status = checker_errors(command, tmp_path, files)
 
     assert errors == [], "\n".join(errors)
