@@ -82,7 +82,8 @@ worker: setup
 	@if [ -z "$$REDIS_URL" ]; then echo "make worker needs REDIS_URL (tasks run inline without it)."; exit 1; fi
 	@echo "Worker with beat (-B: the outbox sweep and other schedules). With several workers,"
 	@echo "run -B on one only, or a separate 'celery -A config beat' and workers without -B."
-	$(VENV)/bin/celery -A config worker -B --schedule var/celerybeat-schedule --loglevel INFO
+	$(VENV)/bin/celery -A config worker -B --schedule var/celerybeat-schedule --loglevel INFO \
+		--without-gossip --without-mingle --without-heartbeat
 
 bench: setup
 	$(PY) -m bench $(ARGS)

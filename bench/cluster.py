@@ -118,6 +118,13 @@ def _need(program: str, package: str) -> str:
     return path
 
 
+# As deploy/systemd/sori-worker.service and `make worker` run it: without gossip, mingle
+# and the event heartbeat, which Sori does not use and which, after a Redis outage, can
+# leave the worker connected but consuming nothing (kombu's "Error on restarting
+# Gossip"; celery/celery#8030). Found by a clean-clone CI run of the cluster test.
+WORKER_FLAGS = ("--without-gossip", "--without-mingle", "--without-heartbeat")
+
+
 @dataclass
 class Process:
     """One started program, in a process group of its own (so it dies whole)."""
@@ -425,7 +432,8 @@ class Cluster:
         """One worker with beat, as `make worker` starts it (one process per core)."""
         command = [common.PYTHON, "-m", "celery", "-A", "config", "worker", "-B",
                    "--schedule", str(self.folder / "celerybeat-schedule"),
-                   "--loglevel", "WARNING", "--hostname", "cluster@%h"]  # fmt: skip
+                   "--loglevel", "WARNING", "--hostname", "cluster@%h",
+                   *WORKER_FLAGS]  # fmt: skip
         self.worker = self._spawn("worker", command)
 
     def kill_worker(self) -> None:
