@@ -180,6 +180,10 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+# kombu's Redis transport with the one fault of an outage that stopped the worker
+# mended (lib/broker.py).
+if REDIS_URL:
+    CELERY_BROKER_TRANSPORT = "lib.broker:Transport"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 # Several sites (or a benchmark) can share one Redis, each with its own queue.
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")

@@ -1,0 +1,69 @@
+"""lib/broker.py: a channel whose transport forgot Redis still puts its tasks back.
+
+Runs against a redis-server of its own (tests/lib/test_redis_outage.py's Server).
+"""
+
+import pytest
+from kombu import Connection, Exchange, Queue
+
+from tests.lib.test_redis_outage import Server
+
+TRANSPORT = "lib.broker:Transport"
+
+
+@pytest.fixture
+def redis_server():
+    server = Server()
+    yield server
+    server.stop()
+
+
+def _queue() -> Queue:
+    return Queue("broker-test", Exchange("broker-test", type="direct"), "broker-test")
+
+
+def test_closing_a_channel_after_its_transport_forgot_redis_requeues_its_task(redis_server):
+    connection = Connection(redis_server.url, transport=TRANSPORT)
+    channel = connection.channel()
+    queue = _queue()
+    connection.Producer(channel).publish(
+        {"task": 1}, exchange=queue.exchange, routing_key="broker-test", declare=[queue]
+    )
+    message = queue(channel).get(no_ack=False)  # delivered to this worker, not acknowledged
+    assert message.payload == {"task": 1}
+
+    # What Celery 5.7's collect() leaves when its socket timeout cuts it short: the
+    # transport closed (it forgets the connection), the channel not yet.
+    connection._do_close_transport()
+    channel.close()  # kombu's own transport raised AttributeError here
+
+    with Connection(redis_server.url, transport=TRANSPORT) as other:
+        back = queue(other.default_channel).get(no_ack=True)
+        assert back is not None and back.payload == {"task": 1}
+
+
+def test_with_redis_gone_the_close_fails_as_a_connection_error(redis_server):
+    connection = Connection(redis_server.url, transport=TRANSPORT)
+    channel = connection.channel()
+    queue = _queue()
+    connection.Producer(channel).publish(
+        {"task": 2}, exchange=queue.exchange, routing_key="broker-test", declare=[queue]
+    )
+    assert queue(channel).get(no_ack=False) is not None
+    redis_server.stop()
+    connection._do_close_transport()
+
+    # Celery ignores connection errors while it reconnects; anything else stops the worker.
+    with pytest.raises(connection.connection_errors):
+        channel.close()
+
+
+def test_the_worker_uses_this_transport_when_redis_is_the_broker():
+    from django.conf import settings
+
+    from config.celery import app
+
+    if not settings.REDIS_URL:
+        pytest.skip("no REDIS_URL: Celery runs tasks inline, without a broker")
+    with app.connection_for_read() as connection:
+        assert type(connection.transport).__module__ == "lib.broker"
