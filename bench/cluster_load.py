@@ -88,8 +88,8 @@ class Load:
         self.tallies: dict[tuple[str, str], Tally] = {}
         self.acknowledged: set[str] = set()
         self.refused: dict[str, int] = {}  # address -> status, for every other answer
-        # (began, ended, status) of every 502, 504 or failed connection.
-        self.failures: list[tuple[float, float, int]] = []
+        # (began, ended, status, phase, kind) of every 502, 504 or failed connection.
+        self.failures: list[tuple[float, float, int, str, str]] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -131,7 +131,7 @@ class Load:
             tally.nginx_stale += headers.get("X-Cache-Status") == "STALE"
             tally.retry_after += status == 503 and bool(headers.get("Retry-After"))
             if status in (0, 502, 504):
-                self.failures.append((ended - seconds, ended, status))
+                self.failures.append((ended - seconds, ended, status, phase, kind))
 
     def _paced(self, interval: float):
         """Yield at ``interval`` seconds apart, until stopped."""

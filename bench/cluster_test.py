@@ -303,6 +303,20 @@ def checks(outcome: Outcome) -> list[tuple[str, bool, str]]:
     return results
 
 
+def _print_gateway_failures(outcome: Outcome) -> None:
+    """Each 502/504 answered outside the node's death, to tell what it met."""
+    killed = outcome.node_killed
+    for began, ended, status, phase, kind in outcome.load.failures:
+        if status == 0 or (killed and began <= killed[1] and ended >= killed[0]):
+            continue
+        when = (
+            f", {began - killed[0]:+.2f}s to {ended - killed[0]:+.2f}s from the kill"
+            if killed
+            else ""
+        )
+        print(f"  {status} to a {kind} request in phase {phase!r}{when}")
+
+
 def print_outcome(outcome: Outcome, results: list[tuple[str, bool, str]]) -> None:
     """The phase table, how long recoveries took, what was left, and the checks."""
     print_phases(outcome.load)
@@ -326,6 +340,7 @@ def print_outcome(outcome: Outcome, results: list[tuple[str, bool, str]]) -> Non
         f"other messages; {outcome.discarded_mails:,} discarded by the sink (a worker "
         "killed before their acceptance)"
     )
+    _print_gateway_failures(outcome)
     print("\nChecks")
     for what, passed, detail in results:
         print(f"  {'PASS' if passed else 'FAIL'}  {what}: {detail}")
