@@ -140,10 +140,19 @@ class Process:
         return self.popen.poll() is None
 
     def kill(self) -> None:
-        """SIGKILL the whole group: master and workers, as a crash would."""
+        """SIGKILL the whole group: master and workers, as a crash would.
+
+        Returns once every process of the group has exited, children too: the master
+        is reaped first, while a worker can still hold the listening socket for a few
+        milliseconds (a request nginx passes it then is reset, a 502).
+        """
+        family = common.process_family(self.popen.pid)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.popen.pid, signal.SIGKILL)
         self.popen.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while any(_running(pid) for pid in family) and time.monotonic() < deadline:
+            time.sleep(0.005)
 
     def stop(self, timeout: float = 30) -> None:
         if not self.alive():
@@ -479,6 +488,15 @@ class Cluster:
                 text = text[-lines:]
                 out.append(f"--- {log.name}\n" + "\n".join(text))
         return "\n".join(out)
+
+
+def _running(pid: int) -> bool:
+    """Not exited: a zombie (state Z) has exited and closed its sockets."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def _redis_ready(port: int) -> bool:
