@@ -22,15 +22,22 @@ def _queue() -> Queue:
     return Queue("broker-test", Exchange("broker-test", type="direct"), "broker-test")
 
 
-def test_closing_a_channel_after_its_transport_forgot_redis_requeues_its_task(redis_server):
-    connection = Connection(redis_server.url, transport=TRANSPORT)
+def _holding(url: str, payload: dict):
+    """A connection and a channel holding ``payload``, delivered and not acknowledged,
+    as a worker's channel holds the task it runs (acks late)."""
+    connection = Connection(url, transport=TRANSPORT)
     channel = connection.channel()
     queue = _queue()
     connection.Producer(channel).publish(
-        {"task": 1}, exchange=queue.exchange, routing_key="broker-test", declare=[queue]
+        payload, exchange=queue.exchange, routing_key="broker-test", declare=[queue]
     )
-    message = queue(channel).get(no_ack=False)  # delivered to this worker, not acknowledged
-    assert message.payload == {"task": 1}
+    message = queue(channel).get(no_ack=False)
+    assert message.payload == payload
+    return connection, channel
+
+
+def test_closing_a_channel_after_its_transport_forgot_redis_requeues_its_task(redis_server):
+    connection, channel = _holding(redis_server.url, {"task": 1})
 
     # What Celery 5.7's collect() leaves when its socket timeout cuts it short: the
     # transport closed (it forgets the connection), the channel not yet.
@@ -38,18 +45,12 @@ def test_closing_a_channel_after_its_transport_forgot_redis_requeues_its_task(re
     channel.close()  # kombu's own transport raised AttributeError here
 
     with Connection(redis_server.url, transport=TRANSPORT) as other:
-        back = queue(other.default_channel).get(no_ack=True)
+        back = _queue()(other.default_channel).get(no_ack=True)
         assert back is not None and back.payload == {"task": 1}
 
 
 def test_with_redis_gone_the_close_fails_as_a_connection_error(redis_server):
-    connection = Connection(redis_server.url, transport=TRANSPORT)
-    channel = connection.channel()
-    queue = _queue()
-    connection.Producer(channel).publish(
-        {"task": 2}, exchange=queue.exchange, routing_key="broker-test", declare=[queue]
-    )
-    assert queue(channel).get(no_ack=False) is not None
+    connection, channel = _holding(redis_server.url, {"task": 2})
     redis_server.stop()
     connection._do_close_transport()
 
