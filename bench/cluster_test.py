@@ -253,9 +253,8 @@ def checks(outcome: Outcome) -> list[tuple[str, bool, str]]:
         totals.update(tally.statuses)
     refused = sum(n for code, n in totals.items() if 400 <= code < 500)
     # A 502 or 504 is the node's death only for a request it had taken as it died.
-    killed = outcome.node_killed
     gateway = [f for f in load.failures if f[2] != 0]
-    in_flight = [f for f in gateway if killed and f[0] <= killed[1] and f[1] >= killed[0]]
+    in_flight = [f for f in gateway if _in_flight(f, outcome.node_killed)]
     results = [
         (
             "signatures were taken and no request was refused",
@@ -303,11 +302,17 @@ def checks(outcome: Outcome) -> list[tuple[str, bool, str]]:
     return results
 
 
+def _in_flight(failure: tuple, killed: tuple[float, float] | None) -> bool:
+    """Whether a request's time overlapped the node's death (from SIGKILL to gone)."""
+    return bool(killed) and failure[0] <= killed[1] and failure[1] >= killed[0]
+
+
 def _print_gateway_failures(outcome: Outcome) -> None:
     """Each 502/504 answered outside the node's death, to tell what it met."""
     killed = outcome.node_killed
-    for began, ended, status, phase, kind in outcome.load.failures:
-        if status == 0 or (killed and began <= killed[1] and ended >= killed[0]):
+    for failure in outcome.load.failures:
+        began, ended, status, phase, kind = failure
+        if status == 0 or _in_flight(failure, killed):
             continue
         when = (
             f", {began - killed[0]:+.2f}s to {ended - killed[0]:+.2f}s from the kill"

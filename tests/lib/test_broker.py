@@ -1,21 +1,12 @@
 """lib/broker.py: a channel whose transport forgot Redis still puts its tasks back.
 
-Runs against a redis-server of its own (tests/lib/test_redis_outage.py's Server).
+Runs against a redis-server of its own (``redis_server`` in tests/lib/conftest.py).
 """
 
 import pytest
 from kombu import Connection, Exchange, Queue
 
-from tests.lib.test_redis_outage import Server
-
 TRANSPORT = "lib.broker:Transport"
-
-
-@pytest.fixture
-def redis_server():
-    server = Server()
-    yield server
-    server.stop()
 
 
 def _queue() -> Queue:
