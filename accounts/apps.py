@@ -7,3 +7,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import receivers  # noqa: F401 - connects allauth signals
+        from .mailcap import RETENTION
+        from .retention import register
+
+        register(RETENTION)

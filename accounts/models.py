@@ -256,3 +256,21 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit entries are never deleted.")
+
+
+class MailAllowance(models.Model):
+    """How many mails of one kind Sori sent one mailbox on one (UTC) day: the daily caps
+    of ``accounts.mailcap``. Keyed by a keyed hash of the mailbox, so no address is held
+    here; rows of earlier days are deleted by the daily retention run."""
+
+    subject = models.CharField(_("kind and mailbox hash"), max_length=64, primary_key=True)
+    day = models.DateField(_("day"))
+    sent = models.PositiveIntegerField(_("mails sent"), default=0)
+
+    class Meta:
+        db_table = "accounts_mailallowance"  # named in accounts.mailcap's upsert
+        verbose_name = _("mail allowance")
+        verbose_name_plural = _("mail allowances")
+
+    def __str__(self) -> str:
+        return f"{self.subject}: {self.sent} on {self.day}"

@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from lib import ratelimit
 from lib.tasks import after_commit
-from lib.text import canonical_email, email_key
+from lib.text import canonical_email
 
-from . import emails, personal_data
+from . import emails, mailcap, personal_data
 from .models import AuditEntry, ConsentRecord, Supporter, User
 
 MY_DATA_SALT = "sori.accounts.my-data"
@@ -90,21 +90,13 @@ def request_data_link(*, email: str, language: str, client: str) -> bool:
     request does the same work (and takes the same time) for a known and an unknown
     address.
     """
-    client_ok, address_ok = ratelimit.hit(
-        [
-            (
-                f"my-data:client:{client}",
-                ratelimit.Limit(settings.MY_DATA_REQUESTS_PER_CLIENT_PER_HOUR, 60 * 60),
-            ),
-            (
-                f"my-data:address:{ratelimit.subject_hash(email_key(email))}",
-                ratelimit.Limit(settings.MY_DATA_LINKS_PER_ADDRESS_PER_DAY, 60 * 60 * 24),
-            ),
-        ]
+    client_ok = ratelimit.allow(
+        f"my-data:client:{client}",
+        ratelimit.Limit(settings.MY_DATA_REQUESTS_PER_CLIENT_PER_HOUR, 60 * 60),
     )
     if not client_ok:
         return False
-    if address_ok:
+    if mailcap.take("my-data", email, settings.MY_DATA_LINKS_PER_ADDRESS_PER_DAY):
         after_commit("accounts.tasks.send_data_link", email, language)
     return True
 

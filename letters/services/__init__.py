@@ -14,7 +14,7 @@ Callers use ``from letters import services`` and the names re-exported here.
 
 from .delivery import (
     MAIL_INTERVAL,
-    MAILS_PER_ADDRESS,
+    MAILS_PER_ADDRESS_PER_DAY,
     Confirmation,
     allowed_deliveries,
     check_confirmation,
@@ -48,7 +48,7 @@ from .writing import (
 )
 
 __all__ = [
-    "MAILS_PER_ADDRESS",
+    "MAILS_PER_ADDRESS_PER_DAY",
     "MAIL_INTERVAL",
     "Confirmation",
     "LetterError",

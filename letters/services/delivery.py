@@ -17,10 +17,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import mailcap
 from campaigns.models import Target
 from lib import ratelimit
 from lib.tasks import after_commit
-from lib.text import email_key
 
 from .. import emails
 from ..models import Letter, LetterDelivery
@@ -33,7 +33,7 @@ CONFIRM_SALT = "sori.letters.confirm-delivery"
 # A person holding a letter's link may ask for a confirmation email; these limits keep
 # that from becoming a way to flood somebody else's inbox.
 MAIL_INTERVAL = ratelimit.Limit(1, 5 * 60)
-MAILS_PER_ADDRESS = ratelimit.Limit(10, 24 * 60 * 60)
+MAILS_PER_ADDRESS_PER_DAY = 10
 # A claimed email that was neither sent nor failed after this long belongs to a worker
 # that died; it goes back to the queue (it may, rarely, be sent twice).
 STALE_CLAIM = timedelta(minutes=15)
@@ -160,15 +160,12 @@ def send_confirm_request(*, letter_id: int, revision: int, method: str, language
 
 
 def _may_mail_confirmation(letter: Letter) -> bool:
-    """At most one confirmation mail per letter in five minutes, and a few per mailbox a day.
-
-    The mailbox is counted by a keyed hash of its key: the cache holds no address.
-    """
-    prefix = "letters:confirm-mail"
-    if not ratelimit.allow(f"letter:{letter.pk}", MAIL_INTERVAL, prefix=prefix):
+    """At most one confirmation mail per letter in five minutes (in the cache), and a few
+    per mailbox a day (counted exactly in the database, with this transaction:
+    accounts.mailcap)."""
+    if not ratelimit.allow(f"letter:{letter.pk}", MAIL_INTERVAL, prefix="letters:confirm-mail"):
         return False
-    mailbox = ratelimit.subject_hash(email_key(letter.supporter.email))
-    return ratelimit.allow(mailbox, MAILS_PER_ADDRESS, prefix=prefix)
+    return mailcap.take("letters", letter.supporter.email, MAILS_PER_ADDRESS_PER_DAY)
 
 
 @transaction.atomic

@@ -6,9 +6,9 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts import mailcap
 from lib import ratelimit
 from lib.emails import MailNotSent, send_templated
-from lib.text import email_key
 
 from ..models import Signature
 from . import tokens
@@ -58,44 +58,40 @@ REPEAT_MAIL_INTERVAL = timedelta(days=1)
 MAIL_CAP_SECONDS = 24 * 60 * 60
 
 
-def _mail_caps(*, address: str, ip_hash: str) -> list[tuple[str, ratelimit.Limit]]:
-    """The caps on petition mail to ``address`` asked for by client ``ip_hash``
-    (``PETITIONS_MAIL_PER_ADDRESS_PER_DAY``, ``PETITIONS_MAIL_PER_CLIENT_PER_DAY``).
+# The kind of mail counted against PETITIONS_MAIL_PER_ADDRESS_PER_DAY (accounts.mailcap).
+MAIL_TO_ADDRESS = "petitions"
 
-    Anyone can type anyone's address into a sign form: without a cap Sori would mail
-    strangers as often as someone asked it to. The cache never sees the address, only
-    a keyed hash of its mailbox.
-    """
-    checks = [
-        (
-            f"petitions:mail-to:{ratelimit.subject_hash(email_key(address))}",
-            ratelimit.Limit(settings.PETITIONS_MAIL_PER_ADDRESS_PER_DAY, MAIL_CAP_SECONDS),
-        )
-    ]
-    if ip_hash:
-        checks.append(
-            (
-                f"petitions:mail-from:{ip_hash}",
-                ratelimit.Limit(settings.PETITIONS_MAIL_PER_CLIENT_PER_DAY, MAIL_CAP_SECONDS),
-            )
-        )
-    return checks
+
+def _client_caps(ip_hash: str) -> list[tuple[str, ratelimit.Limit]]:
+    """The cap on petition mail asked for by client ``ip_hash`` (none without one)."""
+    if not ip_hash:
+        return []
+    limit = ratelimit.Limit(settings.PETITIONS_MAIL_PER_CLIENT_PER_DAY, MAIL_CAP_SECONDS)
+    return [(f"petitions:mail-from:{ip_hash}", limit)]
 
 
 def _send_within_caps(send, signature: Signature, *, ip_hash: str) -> bool:
     """``send(signature)`` if the caps allow one more mail; whether it was sent.
 
+    Anyone can type anyone's address into a sign form: without caps Sori would mail
+    strangers as often as someone asked it to. Capped per client a day
+    (``PETITIONS_MAIL_PER_CLIENT_PER_DAY``, in the cache) and per recipient mailbox a day
+    (``PETITIONS_MAIL_PER_ADDRESS_PER_DAY``, exactly, in the database: accounts.mailcap).
     The caps count mail sent: a message the server did not take (``MailNotSent``, which
     the task retries) is given back, so retries during a mail outage never use up the
     address's allowance and leave its owner without a link.
     """
-    caps = _mail_caps(address=signature.supporter.email, ip_hash=ip_hash)
-    if not all(ratelimit.hit(caps)):
+    address = signature.supporter.email
+    client = _client_caps(ip_hash)
+    if not all(ratelimit.hit(client)):
+        return False
+    if not mailcap.take(MAIL_TO_ADDRESS, address, settings.PETITIONS_MAIL_PER_ADDRESS_PER_DAY):
         return False
     try:
         send(signature)
     except MailNotSent:
-        ratelimit.give_back(caps)
+        ratelimit.give_back(client)
+        mailcap.give_back(MAIL_TO_ADDRESS, address)
         raise
     return True
 
@@ -103,7 +99,7 @@ def _send_within_caps(send, signature: Signature, *, ip_hash: str) -> bool:
 def send_confirmation_email(*, signature_id: int, ip_hash: str = "") -> bool:
     """Send the confirmation email if the signature still exists and still needs it.
 
-    Skipped over the mail caps (``_mail_caps``): the signature stays pending, and its
+    Skipped over the mail caps (``_send_within_caps``): the signature stays pending, and its
     signer can ask for a fresh link later. Returns whether a message was sent.
     """
     signature = (

@@ -297,7 +297,7 @@ def test_confirmation_mails_to_one_mailbox_are_capped_across_letters(
         for letter in letters:
             services.request_delivery(letter=letter, method="email")
 
-    assert len(mail.outbox) == services.MAILS_PER_ADDRESS.count == 10
+    assert len(mail.outbox) == services.MAILS_PER_ADDRESS_PER_DAY == 10
 
 
 @pytest.mark.django_db

@@ -160,10 +160,10 @@ def test_the_action_dashboard_is_the_same(letters, action):
 
 def test_letter_and_batch_pdfs_are_deleted(letters, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        reports = apply_retention(now=NOW)
+        reports = {r.app: r for r in apply_retention(now=NOW)}
 
-    assert reports[0].anonymised == {"letters": 2}
-    assert reports[0].deleted == {"letter PDFs": 2, "print batch PDFs": 1}
+    assert reports["letters"].anonymised == {"letters": 2}
+    assert reports["letters"].deleted == {"letter PDFs": 2, "print batch PDFs": 1}
     assert not private_files.exists("letters/emailed.pdf")
     assert not private_files.exists("letters/posted.pdf")
     assert not private_files.exists("batches/old.pdf")
@@ -177,11 +177,11 @@ def test_letter_and_batch_pdfs_are_deleted(letters, django_capture_on_commit_cal
 def test_dry_run_counts_and_changes_nothing(letters):
     rows = [fields_of(letter) for letter in Letter.objects.order_by("pk")]
 
-    reports = apply_retention(now=NOW, dry_run=True)
+    reports = {r.app: r for r in apply_retention(now=NOW, dry_run=True)}
 
     assert [fields_of(letter) for letter in Letter.objects.order_by("pk")] == rows
-    assert reports[0].anonymised == {"letters": 2}
-    assert reports[0].deleted == {"letter PDFs": 2, "print batch PDFs": 1}
+    assert reports["letters"].anonymised == {"letters": 2}
+    assert reports["letters"].deleted == {"letter PDFs": 2, "print batch PDFs": 1}
     assert private_files.exists("batches/old.pdf")
 
 

@@ -167,6 +167,8 @@ def test_dry_run_changes_nothing_and_says_what_it_would_do(ended, capsys):
 
     assert [fields_of(s) for s in ended.signatures.order_by("pk")] == rows
     assert capsys.readouterr().out.splitlines() == [
+        "accounts: 1 day, for what ended before 2027-06-01 00:00 UTC",
+        "  nothing to do",
         "letters: 180 days, for what ended before 2026-12-03 12:00 UTC",
         "  nothing to do",
         "petitions: 180 days, for what ended before 2026-12-03 12:00 UTC",
@@ -180,10 +182,14 @@ def test_the_command_says_what_it_did_and_a_second_run_finds_nothing(ended, caps
     call_command("apply_retention", "--as-of", "2027-06-01T12:00")
 
     assert capsys.readouterr().out.splitlines() == [
+        "accounts: 1 day, for what ended before 2027-06-01 00:00 UTC",
+        "  nothing to do",
         "letters: 180 days, for what ended before 2026-12-03 12:00 UTC",
         "  nothing to do",
         "petitions: 180 days, for what ended before 2026-12-03 12:00 UTC",
         "  5 signatures anonymised",
+        "accounts: 1 day, for what ended before 2027-06-01 00:00 UTC",
+        "  nothing to do",
         "letters: 180 days, for what ended before 2026-12-03 12:00 UTC",
         "  nothing to do",
         "petitions: 180 days, for what ended before 2026-12-03 12:00 UTC",
@@ -214,7 +220,7 @@ def test_delivery_pack_files_and_waiting_forms_are_deleted(
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        reports = apply_retention(now=NOW)
+        reports = {r.app: r for r in apply_retention(now=NOW)}
 
     old.refresh_from_db()
     assert (old.file.name, old.manifest.name) == ("", "")
@@ -225,7 +231,7 @@ def test_delivery_pack_files_and_waiting_forms_are_deleted(
     assert not storage.exists("packs/ended.csv")
     assert storage.exists(kept.file.name)
     assert list(SignatureRequest.objects.values_list("petition__slug", flat=True)) == ["recent"]
-    assert reports[1].deleted == {"waiting sign forms": 1, "delivery packs' files": 1}
+    assert reports["petitions"].deleted == {"waiting sign forms": 1, "delivery packs' files": 1}
 
 
 def test_supporters_consents_and_accounts_are_untouched(ended):
@@ -282,7 +288,7 @@ def test_closing_a_petition_stamps_when(campaign):
 def test_a_longer_period_keeps_them_for_longer(ended, settings):
     settings.PETITIONS_RETENTION_DAYS = 400
 
-    reports = apply_retention(now=NOW)
+    reports = {r.app: r for r in apply_retention(now=NOW)}
 
-    assert reports[1].anonymised == {}
+    assert reports["petitions"].anonymised == {}
     assert Signature.objects.filter(supporter__isnull=True).count() == 0

@@ -38,8 +38,9 @@ class Command(BaseCommand):
         reports = retention.apply_retention(now=as_of, dry_run=dry_run)
         would = "would be " if dry_run else ""
         for report in reports:
+            days = "1 day" if report.days == 1 else f"{report.days} days"
             self.stdout.write(
-                f"{report.app}: {report.days} days, for what ended before "
+                f"{report.app}: {days}, for what ended before "
                 f"{report.cutoff:%Y-%m-%d %H:%M} UTC"
             )
             if not report.total:
