@@ -16,8 +16,11 @@ hold), and its largest process. gunicorn recycles each worker after about 2,000
 requests (deploy/gunicorn.conf.py), about once a minute at this load, so a node's
 workers are new processes by the end, and its total moves with where each worker is in
 its life. PostgreSQL's total counts the shared buffers each backend has touched, so
-each part is also given as private memory (USS: the pages no other process shares),
-which is what grows when a process leaks.
+each part is also given as private memory (USS: the pages no other process maps) and
+as its own allocations (RssAnon: heap and stacks, leaving out shared memory and mapped
+files), which is what grows when a process leaks; with the shared memory PostgreSQL
+allocated at start (``pg_shmem_allocations``), whose pages RSS counts as they are
+touched.
 
 Not run by a plain ``make bench``: ``make bench ARGS=soak``. Options: --minutes=N
 (default 15), --sign-rate=N (35), --page-rate=N (300), --warm-up=N seconds (90).
@@ -95,37 +98,18 @@ def main(argv: list[str]) -> None:
         ],
     )
     points = {"start": samples[0], "middle": samples[len(samples) // 2], "end": samples[-1]}
-    rows = []
-    private_rows = []
-    for part in parts:
-        values = [p["memory"].get(part, (0, 0.0, 0.0)) for p in points.values()]
-        total, largest = _change(values, 1), _change(values, 2)
-        rows.append(
-            {
-                "part": part,
-                "processes": "/".join(str(v[0]) for v in values),
-                "total MB start/middle/end": "/".join(f"{v[1]:.0f}" for v in values),
-                "total": f"{total:+.1f}%",
-                "largest process MB": "/".join(f"{v[2]:.0f}" for v in values),
-                "largest": f"{largest:+.1f}%",
-                "within 10%": "yes" if max(abs(total), abs(largest)) <= 10 else "NO",
-            }
+    for measure, title in MEASURES.items():
+        common.table(
+            f"{title} of each part, start / middle / end of the soak",
+            [
+                _flatness(part, [p[measure].get(part, (0, 0.0, 0.0)) for p in points.values()])
+                for part in parts
+            ],
         )
-        values = [p["private"].get(part, (0, 0.0, 0.0)) for p in points.values()]
-        total, largest = _change(values, 1), _change(values, 2)
-        private_rows.append(
-            {
-                "part": part,
-                "total MB start/middle/end": "/".join(f"{v[1]:.0f}" for v in values),
-                "total": f"{total:+.1f}%",
-                "largest process MB": "/".join(f"{v[2]:.0f}" for v in values),
-                "largest": f"{largest:+.1f}%",
-                "within 10%": "yes" if max(abs(total), abs(largest)) <= 10 else "NO",
-            }
-        )
-    common.table("Resident memory (RSS) of each part, start / middle / end of the soak", rows)
-    common.table(
-        "Private memory (USS) of each part, start / middle / end of the soak", private_rows
+    shared = [p["postgres_shared_mb"] for p in points.values()]
+    print(
+        "  PostgreSQL shared memory allocated (pg_shmem_allocations), start/middle/end: "
+        + " / ".join(f"{mb:.0f} MB" for mb in shared)
     )
     held = [s["redis"] for s in points.values()]
     print(
@@ -135,21 +119,37 @@ def main(argv: list[str]) -> None:
     )
 
 
+# Each part's memory three ways (bench.common): what it keeps resident, what only it
+# maps, and what it allocated itself, leaving out shared memory and files.
+MEASURES = {
+    "memory": "Resident memory (RSS)",
+    "private": "Private memory (USS)",
+    "anonymous": "Own allocations (RssAnon: no shared memory, no files)",
+}
+_MEASURED_BY = {
+    "memory": common.rss_mb,
+    "private": common.private_mb,
+    "anonymous": common.anonymous_mb,
+}
+
+
 def _sample(cluster: Cluster, minute: float) -> dict:
-    memory, private = {}, {}
-    for part, pids in cluster.groups().items():
-        sizes = [common.rss_mb([pid]) for pid in pids]
-        memory[part] = (len(pids), sum(sizes), max(sizes, default=0.0))
-        sizes = [common.private_mb([pid]) for pid in pids]
-        private[part] = (len(pids), sum(sizes), max(sizes, default=0.0))
+    groups = cluster.groups()
+    measured = {}
+    for measure, size_of in _MEASURED_BY.items():
+        measured[measure] = {}
+        for part, pids in groups.items():
+            sizes = [size_of([pid]) for pid in pids]
+            measured[measure][part] = (len(pids), sum(sizes), max(sizes, default=0.0))
     ((waiting,),) = cluster.sql("SELECT count(*) FROM petitions_signaturerequest")
     ((outbox,),) = cluster.sql("SELECT count(*) FROM outbox_message WHERE done_at IS NULL")
+    ((shared,),) = cluster.sql("SELECT sum(allocated_size) FROM pg_shmem_allocations")
     return {
         "minute": minute,
         "waiting": waiting,
         "outbox": outbox,
-        "memory": memory,
-        "private": private,
+        **measured,
+        "postgres_shared_mb": float(shared) / 2**20,
         "redis": _redis(cluster),
     }
 
@@ -162,6 +162,21 @@ def _redis(cluster: Cluster) -> dict:
         "keys": client.dbsize(),
         "dataset_mb": info.get("used_memory_dataset", 0) / 2**20,
         "queued": client.llen("celery"),
+    }
+
+
+def _flatness(part: str, values: list[tuple[int, float, float]]) -> dict:
+    """One part's (processes, total MB, largest process MB) at start/middle/end, with
+    the change of the total and of the largest process from start to end."""
+    total, largest = _change(values, 1), _change(values, 2)
+    return {
+        "part": part,
+        "processes": "/".join(str(v[0]) for v in values),
+        "total MB start/middle/end": "/".join(f"{v[1]:.0f}" for v in values),
+        "total": f"{total:+.1f}%",
+        "largest process MB": "/".join(f"{v[2]:.0f}" for v in values),
+        "largest": f"{largest:+.1f}%",
+        "within 10%": "yes" if max(abs(total), abs(largest)) <= 10 else "NO",
     }
 
 

@@ -345,21 +345,28 @@ def process_family(root: int) -> list[int]:
     return family
 
 
-def rss_mb(pids: list[int]) -> float:
-    """Resident memory of these processes together, in MB (VmRSS)."""
+def _status_mb(pids: list[int], field: str) -> float:
+    """One memory field of ``/proc/<pid>/status`` added up over these processes, in MB."""
     total = 0
     for pid in pids:
         with contextlib.suppress(OSError):
             for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+                if line.startswith(f"{field}:"):
                     total += int(line.split()[1])
     return total / 1024
 
 
+def rss_mb(pids: list[int]) -> float:
+    """Resident memory of these processes together, in MB (VmRSS)."""
+    return _status_mb(pids, "VmRSS")
+
+
 def private_mb(pids: list[int]) -> float:
     """Memory these processes hold for themselves, in MB (USS: private clean + dirty
-    pages of ``smaps_rollup``). Unlike RSS it leaves out shared pages, such as the
-    PostgreSQL shared buffers every backend maps, counted once per backend in RSS."""
+    pages of ``smaps_rollup``). Unlike RSS it leaves out pages other processes map too,
+    but a page of shared memory only this process has touched counts as its own (the
+    PostgreSQL checkpointer's share of the shared buffers); ``anonymous_mb`` leaves
+    shared memory out altogether."""
     total = 0
     for pid in pids:
         with contextlib.suppress(OSError):
@@ -367,6 +374,14 @@ def private_mb(pids: list[int]) -> float:
                 if line.startswith(("Private_Clean:", "Private_Dirty:")):
                     total += int(line.split()[1])
     return total / 1024
+
+
+def anonymous_mb(pids: list[int]) -> float:
+    """Memory these processes allocated for themselves, in MB (RssAnon: heap, stacks,
+    copy-on-write pages). Leaves out shared memory (RssShmem: PostgreSQL's shared
+    buffers, a fixed size allocated at start whose pages count once touched) and mapped
+    files, so it is what grows when a process leaks."""
+    return _status_mb(pids, "RssAnon")
 
 
 def peak_rss_mb(children: bool = False) -> float:
