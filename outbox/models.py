@@ -78,6 +78,15 @@ class Message(models.Model):
                 condition=Q(done_at__isnull=True),
                 name="outbox_pending_idx",
             ),
+            # The runs in progress, a handful however long the queue: every run first
+            # looks for its runner's stale claims (outbox.claims.release_own), which
+            # without this read every undone row, so a backlog slowed each message
+            # that would clear it.
+            models.Index(
+                fields=["started_at"],
+                condition=Q(done_at__isnull=True, started_at__isnull=False),
+                name="outbox_running_idx",
+            ),
         ]
 
     def __str__(self) -> str:
