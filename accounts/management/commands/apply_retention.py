@@ -40,8 +40,7 @@ class Command(BaseCommand):
         for report in reports:
             days = "1 day" if report.days == 1 else f"{report.days} days"
             self.stdout.write(
-                f"{report.app}: {days}, for what ended before "
-                f"{report.cutoff:%Y-%m-%d %H:%M} UTC"
+                f"{report.app}: {days}, for what ended before {report.cutoff:%Y-%m-%d %H:%M} UTC"
             )
             if not report.total:
                 self.stdout.write("  nothing to do")
