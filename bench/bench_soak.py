@@ -20,7 +20,7 @@ each part is also given as private memory (USS: the pages no other process maps)
 as its own allocations (RssAnon: heap and stacks, leaving out shared memory and mapped
 files), which is what grows when a process leaks; with the shared memory PostgreSQL
 allocated at start (``pg_shmem_allocations``), whose pages RSS counts as they are
-touched.
+touched, and how much of it its largest process has touched (RssShmem).
 
 Not run by a plain ``make bench``: ``make bench ARGS=soak``. Options: --minutes=N
 (default 15), --sign-rate=N (35), --page-rate=N (300), --warm-up=N seconds (90).
@@ -107,9 +107,12 @@ def main(argv: list[str]) -> None:
             ],
         )
     shared = [p["postgres_shared_mb"] for p in points.values()]
+    mapped = [p["postgres_mapped_mb"] for p in points.values()]
     print(
         "  PostgreSQL shared memory allocated (pg_shmem_allocations), start/middle/end: "
         + " / ".join(f"{mb:.0f} MB" for mb in shared)
+        + "; of it touched by its largest process (RssShmem): "
+        + " / ".join(f"{mb:.0f} MB" for mb in mapped)
     )
     held = [s["redis"] for s in points.values()]
     print(
@@ -150,6 +153,9 @@ def _sample(cluster: Cluster, minute: float) -> dict:
         "outbox": outbox,
         **measured,
         "postgres_shared_mb": float(shared) / 2**20,
+        "postgres_mapped_mb": max(
+            (common.shared_mb([pid]) for pid in groups.get("postgres", [])), default=0.0
+        ),
         "redis": _redis(cluster),
     }
 

@@ -384,6 +384,12 @@ def anonymous_mb(pids: list[int]) -> float:
     return _status_mb(pids, "RssAnon")
 
 
+def shared_mb(pids: list[int]) -> float:
+    """Shared memory these processes have touched, in MB (RssShmem: for PostgreSQL, the
+    pages of its shared buffers each backend has used; never more than it allocated)."""
+    return _status_mb(pids, "RssShmem")
+
+
 def peak_rss_mb(children: bool = False) -> float:
     """Peak resident memory of this process (or of its finished children), in MB."""
     who = resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF
