@@ -29,6 +29,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
@@ -233,15 +234,21 @@ class Cluster:
     # The whole cluster ---------------------------------------------------------------
 
     def __enter__(self) -> "Cluster":
+        # Stopped from outside (CI's timeout, `timeout make bench ARGS=soak`), it still
+        # stops what it started, as on Ctrl-C.
+        self._sigterm = signal.signal(signal.SIGTERM, _exit_on_sigterm)
         try:
             self.start()
         except BaseException:
-            self.stop()
+            self.__exit__()
             raise
         return self
 
     def __exit__(self, *exc) -> None:
-        self.stop()
+        try:
+            self.stop()
+        finally:
+            signal.signal(signal.SIGTERM, self._sigterm)
 
     def start(self) -> None:
         if self.as_root:
@@ -507,3 +514,7 @@ def _redis_ready(port: int) -> bool:
             return sock.recv(64).startswith(b"+PONG")
     except OSError:
         return False
+
+
+def _exit_on_sigterm(signum, frame) -> None:
+    sys.exit("Cluster stopped (SIGTERM)")
