@@ -52,12 +52,12 @@ def bench_env(**extra: str) -> dict[str, str]:
     if url:
         name = urlsplit(url).path.strip("/") or "sori"
         env["DATABASE_URL"] = with_database(url, f"{name}_bench")
-    if env.get("REDIS_URL"):
-        # Tasks go to a queue of this run's own: none left by an earlier run is taken.
-        env["CELERY_QUEUE"] = f"sori-bench-{time.time_ns()}"
     else:
         VAR.mkdir(parents=True, exist_ok=True)
         env["DATABASE_URL"] = f"sqlite:///{VAR / 'bench.sqlite3'}"
+    if env.get("REDIS_URL"):
+        # Tasks go to a queue of this run's own: none left by an earlier run is taken.
+        env["CELERY_QUEUE"] = f"sori-bench-{time.time_ns()}"
     env.update(extra)
     return env
 
