@@ -1,7 +1,8 @@
 """Read settings from the environment, failing loudly and by name on bad values.
 
-Used only by ``config/settings.py``. Every error names the variable, so a typo in a
-deployment stops start-up with a message a person can act on.
+Used only by ``config/settings.py`` and ``config/app_settings.py``. Every error names
+the variable, so a typo in a deployment stops start-up with a message a person can act
+on.
 """
 
 import os

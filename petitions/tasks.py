@@ -2,7 +2,7 @@
 
 Services never import this module: they queue a task by its name
 (``lib.tasks.after_commit("petitions.tasks.<name>", ...)``), and beat names them in
-``config/settings.py``; the names must not change.
+``config/app_settings.py``; the names must not change.
 """
 
 from datetime import timedelta
